@@ -1,0 +1,66 @@
+// The HTTP application: our own routes (health, assets, hosted pages, demo relying party) in
+// front of oidc-provider, which answers everything else and ends every request it takes.
+import { readFileSync } from 'node:fs';
+import Koa, { type Middleware } from 'koa';
+import mount from 'koa-mount';
+import type Provider from 'oidc-provider';
+import { healthRoutes } from './http/health.js';
+import { securityHeaders } from './http/security-headers.js';
+import type { Services } from './services.js';
+import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
+import { renderErrors } from '../interactions/errors.js';
+import { createInteractionRouter } from '../interactions/router.js';
+
+export interface AppOptions {
+  isShuttingDown?: () => boolean;
+  /** the seeded demo account, when the demo relying party is served */
+  demo?: DemoAccount | undefined;
+}
+
+function assets(): Middleware {
+  const css = readFileSync(new URL('../interactions/assets/twofold.css', import.meta.url));
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/assets/twofold.css') return next();
+    ctx.type = 'text/css';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = css;
+    return undefined;
+  };
+}
+
+/** Delegate to whichever provider is in service now; each one is mounted once. */
+function currentProvider(current: () => Provider): Middleware {
+  const mounted = new WeakMap<Provider, Middleware>();
+  return (ctx, next) => {
+    const provider = current();
+    let mw = mounted.get(provider);
+    if (!mw) {
+      mw = mount(provider as unknown as Koa);
+      mounted.set(provider, mw);
+    }
+    return mw(ctx, next);
+  };
+}
+
+export function createApp(services: Services, options: AppOptions = {}): Koa {
+  const { config, log } = services;
+  const app = new Koa({ proxy: config.trustProxy, keys: config.cookieKeys });
+  app.silent = true;
+  app.on('error', (err: unknown) => log.error({ err }, 'unhandled application error'));
+
+  const probes = [
+    { name: 'postgres', check: () => services.db.ping() },
+    { name: config.redis.mode === 'external' ? 'redis' : 'memory_store', check: () => services.store.ping() },
+  ];
+
+  app.use(securityHeaders({ hsts: config.secureCookies }));
+  app.use(healthRoutes(probes, options.isShuttingDown ?? (() => false)));
+  app.use(assets());
+  app.use(renderErrors(services));
+  app.use(createInteractionRouter({ ...services, provider: services.providers.current }).routes());
+  if (options.demo) {
+    app.use(createDemoRouter({ ...services, account: options.demo }).routes());
+  }
+  app.use(currentProvider(services.providers.current));
+  return app;
+}

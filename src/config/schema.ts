@@ -1,0 +1,140 @@
+// The one typed configuration object. Every environment variable Twofold reads is declared
+// here, with its default; nothing else in the code base reads process.env.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const base64Key32 = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)');
+
+const cookieKeys = z
+  .string()
+  .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+  .refine((keys) => keys.length > 0 && keys.every((k) => k.length >= 32), 'must be a comma-separated list of secrets of at least 32 characters each (newest first)');
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL (${protocols.join(' or ')})`);
+
+export const envSchema = z
+  .object({
+    PORT: positiveInt.max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    ISSUER: url(['http:', 'https:']).optional(),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    DATA_DIR: z.string().min(1).default('.twofold'),
+    PG_POOL_MAX: positiveInt.max(100).default(10),
+    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]+$/, 'letters, digits and : _ . - only').default('twofold:'),
+    ENCRYPTION_KEY: base64Key32.optional(),
+    COOKIE_KEYS: cookieKeys.optional(),
+    SESSION_IDLE_SECONDS: positiveInt.default(300),
+    SESSION_MAX_SECONDS: positiveInt.default(12 * 60 * 60),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(600),
+    ID_TOKEN_TTL_SECONDS: positiveInt.default(3600),
+    REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(14 * 24 * 60 * 60),
+    KEY_REFRESH_SECONDS: positiveInt.default(60),
+    TRUST_PROXY: bool.default(false),
+    DEMO: bool.optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SESSION_MAX_SECONDS < env.SESSION_IDLE_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_MAX_SECONDS'], message: 'must be at least SESSION_IDLE_SECONDS' });
+    }
+    if (env.DATABASE_URL) {
+      // Outside the zero-setup mode, secrets must come from the operator so that every replica
+      // shares them; generating them per process would break cookies and key decryption.
+      if (!env.ENCRYPTION_KEY) ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required when DATABASE_URL is set (openssl rand -base64 32)' });
+      if (!env.COOKIE_KEYS) ctx.addIssue({ code: 'custom', path: ['COOKIE_KEYS'], message: 'is required when DATABASE_URL is set (comma-separated secrets, 32+ characters each)' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  issuer: string;
+  /** true when the issuer is https: cookies get Secure and the __Host- prefix */
+  secureCookies: boolean;
+  trustProxy: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  postgres: { mode: 'external'; url: string; poolMax: number } | { mode: 'embedded'; dataDir: string; poolMax: number };
+  redis: { mode: 'external'; url: string; prefix: string } | { mode: 'memory'; prefix: string };
+  dataDir: string;
+  /** AES-256-GCM key for secrets at rest (signing keys, client secrets, later TOTP seeds) */
+  encryptionKey: Buffer;
+  /** Keygrip keys for signed cookies, newest first */
+  cookieKeys: string[];
+  session: { idleSeconds: number; maxSeconds: number };
+  ttl: { accessToken: number; idToken: number; refreshToken: number };
+  keyRefreshSeconds: number;
+  demo: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** What the environment gives; secrets may still be missing in embedded mode. */
+export type ParsedConfig = Omit<Config, 'encryptionKey' | 'cookieKeys'> & {
+  encryptionKey: Buffer | undefined;
+  cookieKeys: string[] | undefined;
+};
+
+/** Validate the environment and build the config object; throws ConfigError naming each variable. */
+export function parseConfig(source: Record<string, string | undefined>): ParsedConfig {
+  // An empty variable counts as unset, so `FOO= npm start` means "use the default".
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const value = env[name];
+        const got = value === undefined ? 'missing' : secretNames.has(name) ? 'got a value' : `got ${JSON.stringify(value)}`;
+        return `${name} ${issue.message} (${got})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const embedded = !e.DATABASE_URL;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    issuer,
+    secureCookies: issuer.startsWith('https:'),
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    postgres: e.DATABASE_URL
+      ? { mode: 'external', url: e.DATABASE_URL, poolMax: e.PG_POOL_MAX }
+      : { mode: 'embedded', dataDir: e.DATA_DIR, poolMax: e.PG_POOL_MAX },
+    redis: e.REDIS_URL ? { mode: 'external', url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : { mode: 'memory', prefix: e.REDIS_PREFIX },
+    dataDir: e.DATA_DIR,
+    encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : undefined,
+    cookieKeys: e.COOKIE_KEYS,
+    session: { idleSeconds: e.SESSION_IDLE_SECONDS, maxSeconds: e.SESSION_MAX_SECONDS },
+    ttl: { accessToken: e.ACCESS_TOKEN_TTL_SECONDS, idToken: e.ID_TOKEN_TTL_SECONDS, refreshToken: e.REFRESH_TOKEN_TTL_SECONDS },
+    keyRefreshSeconds: e.KEY_REFRESH_SECONDS,
+    demo: e.DEMO ?? embedded,
+  };
+}
+
+const secretNames = new Set(['ENCRYPTION_KEY', 'COOKIE_KEYS', 'DATABASE_URL', 'REDIS_URL']);

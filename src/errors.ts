@@ -1,0 +1,29 @@
+// The one error hierarchy: a stable literal code, an HTTP status, and whether the message may be
+// shown to the user. Thrown where the problem is found, caught once at the edge.
+export type ErrorCode =
+  | 'bad_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'csrf_failed'
+  | 'invalid_credentials'
+  | 'interaction_expired'
+  | 'not_found'
+  | 'conflict'
+  | 'weak_password'
+  | 'invalid_input'
+  | 'storage_unavailable';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly expose: boolean;
+  constructor(code: ErrorCode, status: number, message: string, options: { expose?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = status;
+    this.expose = options.expose ?? status < 500;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

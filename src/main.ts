@@ -1,0 +1,71 @@
+// The one wiring point: load config, build services, build the app, listen, shut down
+// gracefully on SIGTERM/SIGINT. Nothing else exits the process.
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config/index.js';
+import { createLogger } from './log.js';
+import { createApp } from './app.js';
+import { createServices } from './services.js';
+import { seedDemo } from './demo/seed.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Twofold cannot start.\n${err.message}\nSee README.md, section Configuration.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const services = await createServices(config, log);
+  const demo = config.demo ? await seedDemo(services) : undefined;
+
+  let shuttingDown = false;
+  const app = createApp(services, { isShuttingDown: () => shuttingDown, demo });
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  log.info({ issuer: config.issuer, host: config.host, port: config.port }, 'Twofold is listening');
+  process.stdout.write(
+    [
+      '',
+      `  Twofold is running: ${config.issuer}`,
+      `  Discovery:          ${config.issuer}/.well-known/openid-configuration`,
+      ...(demo
+        ? [`  Try it:             open ${config.issuer}/demo and click "Sign in"`, `  Demo user:          ${demo.email} / ${demo.password}`]
+        : []),
+      '',
+      '',
+    ].join('\n'),
+  );
+
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down: finishing requests in flight');
+    const force = setTimeout(() => {
+      log.warn('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(async () => {
+      await services.close().catch((err: unknown) => log.error({ err }, 'error while closing services'));
+      log.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Twofold failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

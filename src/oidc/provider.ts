@@ -1,0 +1,155 @@
+// oidc-provider configured for Twofold: authorization code + PKCE (S256) for every client,
+// rotating refresh tokens with reuse detection, client credentials, userinfo, introspection,
+// revocation, RP-initiated logout; no implicit flow, no password grant. Everything stateful
+// goes through the adapter (Redis or memory; clients from Postgres).
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { JWK } from 'jose';
+import type { Config } from '../config/index.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { AccountsRepo } from '../storage/postgres/accounts.js';
+import type { AuditLog } from '../storage/postgres/audit.js';
+import type { AdapterConstructor } from './adapter.js';
+import { acrValues } from './authentication.js';
+import { cookieNames } from './cookies.js';
+import { createInteractionPolicy } from './policy.js';
+import { sessionTtl } from './session-ttl.js';
+import type { ProviderPages } from './pages.js';
+import { subscribeToProviderEvents } from './events.js';
+
+export interface ProviderDeps {
+  config: Config;
+  Adapter: AdapterConstructor;
+  accounts: AccountsRepo;
+  audit: AuditLog;
+  jwks: { keys: JWK[] };
+  pages: ProviderPages;
+  clock: Clock;
+  log: Logger;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createProvider(deps: ProviderDeps): Provider {
+  const { config, accounts, clock } = deps;
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+
+  const configuration: Configuration = {
+    adapter: deps.Adapter,
+    jwks: deps.jwks as Configuration['jwks'],
+    cookies: {
+      keys: config.cookieKeys,
+      names: cookieNames(config.secureCookies),
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
+    },
+
+    async findAccount(_ctx, sub) {
+      if (!uuid.test(sub)) return undefined;
+      const account = await accounts.findById(sub);
+      if (!account || account.disabledAt) return undefined;
+      return {
+        accountId: account.id,
+        async claims() {
+          return { sub: account.id, email: account.email, email_verified: account.emailVerified, name: account.name };
+        },
+      };
+    },
+
+    claims: {
+      openid: ['sub', 'auth_time', 'acr', 'amr'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+    },
+    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    acrValues: [...acrValues],
+    // Put the scope's claims in the ID token too: relying parties should not need a userinfo
+    // round trip just to learn the e-mail address.
+    conformIdTokenClaims: false,
+
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    rotateRefreshToken: true,
+    // Any client allowed the refresh_token grant gets one; without offline_access it dies
+    // with the session (expiresWithSession default), with offline_access it outlives it.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    extraClientMetadata: {
+      properties: ['first_party'],
+      validator(_ctx, key, value) {
+        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
+          throw new Error('first_party must be a boolean');
+        }
+      },
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      introspectionSigningAlgValues: ['RS256', 'ES256'],
+      authorizationSigningAlgValues: ['RS256', 'ES256'],
+    },
+
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        // a resource server (confidential client) may introspect any token; a public client only its own
+        allowedPolicy: async (ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client?.clientId,
+      },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      resourceIndicators: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: deps.pages.logoutSource,
+        postLogoutSuccessSource: deps.pages.postLogoutSuccessSource,
+      },
+    },
+
+    async loadExistingGrant(ctx: KoaContextWithOIDC) {
+      const client = ctx.oidc.client;
+      const session = ctx.oidc.session;
+      if (!client || !session?.accountId) return undefined;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      let grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (grant && grant.accountId !== session.accountId) grant = undefined;
+      if (client.metadata()['first_party'] !== true) return grant;
+      // First-party apps skip the consent page: everything they ask for is granted.
+      grant ??= new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      grant.addOIDCScope([...(ctx.oidc.requestParamScopes ?? ['openid'])].join(' '));
+      if (ctx.oidc.requestParamClaims?.size) grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
+      await grant.save();
+      return grant;
+    },
+
+    interactions: {
+      url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: createInteractionPolicy({ maxSeconds: config.session.maxSeconds, nowSeconds }),
+    },
+
+    ttl: {
+      AccessToken: config.ttl.accessToken,
+      AuthorizationCode: 60,
+      ClientCredentials: config.ttl.accessToken,
+      IdToken: config.ttl.idToken,
+      RefreshToken: config.ttl.refreshToken,
+      Interaction: 30 * 60,
+      Grant: config.ttl.refreshToken,
+      Session: (_ctx, session) => sessionTtl({ loginTs: session.loginTs, now: nowSeconds(), ...config.session }),
+    },
+
+    renderError: deps.pages.renderError,
+  };
+
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  subscribeToProviderEvents(provider, deps.audit, deps.log);
+  return provider;
+}

@@ -1,0 +1,133 @@
+// Builds every service from the config, in dependency order, and tears them down in reverse.
+// No module creates clients at import time; this is the only place they are made.
+import type { Redis } from 'ioredis';
+import type { Config } from './config/index.js';
+import { systemClock, type Clock } from './clock.js';
+import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
+import { createCsrf, type Csrf } from './http/csrf.js';
+import { ensureSigningKeys, loadPublishedKeys } from './keys/signing-keys.js';
+import type { Logger } from './log.js';
+import { createAdapterClass } from './oidc/adapter.js';
+import { createProvider } from './oidc/provider.js';
+import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.js';
+import { createPasswordHasher, type PasswordHasher } from './passwords/hasher.js';
+import { createAccountsRepo, type AccountsRepo } from './storage/postgres/accounts.js';
+import { createAuditLog, type AuditLog } from './storage/postgres/audit.js';
+import { createClientsRepo, type ClientsRepo } from './storage/postgres/clients.js';
+import { createDb, type Db } from './storage/postgres/db.js';
+import { startEmbeddedPostgres } from './storage/postgres/embedded.js';
+import { migrate } from './storage/postgres/migrate.js';
+import { createOrganisationsRepo, type OrganisationsRepo } from './storage/postgres/organisations.js';
+import { createMemoryStore } from './storage/short-lived/memory-store.js';
+import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
+import type { ShortLivedStore } from './storage/short-lived/store.js';
+import { createI18n, type I18n } from '../interactions/i18n.js';
+import { createProviderPages } from '../interactions/provider-pages.js';
+import { createViews, type Views } from '../interactions/views.js';
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  db: Db;
+  store: ShortLivedStore;
+  box: SecretBox;
+  accounts: AccountsRepo;
+  clients: ClientsRepo;
+  organisations: OrganisationsRepo;
+  audit: AuditLog;
+  hasher: PasswordHasher;
+  csrf: Csrf;
+  views: Views;
+  i18n: I18n;
+  providers: ProviderHolder;
+  close(): Promise<void>;
+}
+
+export interface Storage {
+  db: Db;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Postgres, embedded or external, migrated. */
+export async function openPostgres(config: Config, log: Logger): Promise<Storage> {
+  if (config.postgres.mode === 'external') {
+    await migrate(config.postgres.url, log);
+    const db = createDb(config.postgres.url, config.postgres.poolMax);
+    log.info({ postgres: 'external' }, 'using PostgreSQL from DATABASE_URL');
+    return { db, databaseUrl: config.postgres.url, close: () => db.close() };
+  }
+  const embedded = await startEmbeddedPostgres(config.postgres.dataDir, config.postgres.poolMax);
+  await migrate(embedded.url, log);
+  const db = createDb(embedded.url, config.postgres.poolMax);
+  log.info({ postgres: 'embedded', dataDir: config.postgres.dataDir }, 'using embedded PostgreSQL (PGlite); set DATABASE_URL for a real server');
+  return {
+    db,
+    databaseUrl: embedded.url,
+    async close() {
+      await db.close();
+      await embedded.stop();
+    },
+  };
+}
+
+export async function openShortLivedStore(config: Config, log: Logger, clock: Clock): Promise<{ store: ShortLivedStore; redis?: Redis }> {
+  if (config.redis.mode === 'external') {
+    const redis = await connectRedis(config.redis.url);
+    log.info({ redis: 'external', prefix: config.redis.prefix }, 'using Redis from REDIS_URL');
+    return { store: createRedisStore(redis, config.redis.prefix), redis };
+  }
+  log.info({ redis: 'memory' }, 'keeping sessions and tokens in process memory; set REDIS_URL for Redis (needed for more than one replica)');
+  return { store: createMemoryStore(clock) };
+}
+
+export async function createServices(config: Config, log: Logger, clock: Clock = systemClock): Promise<Services> {
+  const storage = await openPostgres(config, log);
+  const { store } = await openShortLivedStore(config, log, clock).catch(async (err: unknown) => {
+    await storage.close();
+    throw err;
+  });
+  const { db } = storage;
+  const box = createSecretBox(config.encryptionKey);
+  const accounts = createAccountsRepo(db);
+  const clients = createClientsRepo(db, box);
+  const audit = createAuditLog(db);
+  const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
+  const views = createViews();
+  const pages = createProviderPages({ views, i18n, log });
+  const Adapter = createAdapterClass(store, clients);
+
+  const created = await ensureSigningKeys({ db, box, clock });
+  for (const kid of created) await audit.record({ type: 'key.created', details: { kid } });
+
+  const providers = await createProviderHolder({
+    loadKeys: () => loadPublishedKeys({ db, box, clock }),
+    build: (jwks) => createProvider({ config, Adapter, accounts, audit, jwks, pages, clock, log }),
+    refreshSeconds: config.keyRefreshSeconds,
+    log,
+  });
+
+  return {
+    config,
+    log,
+    clock,
+    db,
+    store,
+    box,
+    accounts,
+    clients,
+    organisations: createOrganisationsRepo(db),
+    audit,
+    hasher,
+    csrf: createCsrf({ keys: config.cookieKeys, secure: config.secureCookies, issuer: config.issuer }),
+    views,
+    i18n,
+    providers,
+    async close() {
+      providers.stop();
+      await store.close();
+      await storage.close();
+    },
+  };
+}

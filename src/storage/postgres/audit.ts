@@ -1,0 +1,56 @@
+// Append-only audit log of security events. Details never hold secrets: callers pass reasons
+// and identifiers, not passwords, codes or tokens.
+import type { Queryable } from './db.js';
+
+export type AuditEventType =
+  | 'signin.succeeded'
+  | 'signin.failed'
+  | 'logout'
+  | 'session.expired'
+  | 'consent.granted'
+  | 'key.created'
+  | 'key.rotated'
+  | 'client.created'
+  | 'client.updated'
+  | 'client.deleted'
+  | 'account.created'
+  | 'token.reuse_detected'
+  | 'grant.revoked';
+
+export interface AuditEvent {
+  type: AuditEventType;
+  accountId?: string | undefined;
+  clientId?: string | undefined;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+  details?: Record<string, unknown>;
+}
+
+export interface StoredAuditEvent extends Required<Omit<AuditEvent, 'details'>> {
+  id: string;
+  at: Date;
+  details: Record<string, unknown>;
+}
+
+export function createAuditLog(db: Queryable) {
+  return {
+    async record(event: AuditEvent): Promise<void> {
+      await db.query(
+        'INSERT INTO audit_events (type, account_id, client_id, ip, user_agent, details) VALUES ($1, $2, $3, $4, $5, $6)',
+        [event.type, event.accountId ?? null, event.clientId ?? null, event.ip ?? null, event.userAgent?.slice(0, 512) ?? null, event.details ?? {}],
+      );
+    },
+    async findRecent(filter: { accountId?: string; type?: AuditEventType; limit?: number }): Promise<StoredAuditEvent[]> {
+      const { rows } = await db.query<StoredAuditEvent>(
+        `SELECT id, at, type, account_id AS "accountId", client_id AS "clientId", ip, user_agent AS "userAgent", details
+         FROM audit_events
+         WHERE ($1::uuid IS NULL OR account_id = $1) AND ($2::text IS NULL OR type = $2)
+         ORDER BY id DESC LIMIT $3`,
+        [filter.accountId ?? null, filter.type ?? null, filter.limit ?? 50],
+      );
+      return rows;
+    },
+  };
+}
+
+export type AuditLog = ReturnType<typeof createAuditLog>;

@@ -1,0 +1,28 @@
+// Applies the SQL files in migrations/ with node-pg-migrate: ordered, recorded in
+// pgmigrations, locked against concurrent runs (replicas starting together), a no-op when
+// everything is applied.
+import { fileURLToPath } from 'node:url';
+import { runner } from 'node-pg-migrate';
+import type { Logger } from '../../log.js';
+
+export const migrationsDir = fileURLToPath(new URL('../../../migrations', import.meta.url));
+
+export async function migrate(databaseUrl: string, log: Logger): Promise<string[]> {
+  const applied = await runner({
+    databaseUrl,
+    dir: migrationsDir,
+    direction: 'up',
+    migrationsTable: 'pgmigrations',
+    checkOrder: true,
+    singleTransaction: true,
+    logger: {
+      debug: () => {},
+      info: (msg: string) => log.debug({ migration: msg }, 'migration'),
+      warn: (msg: string) => log.warn({ migration: msg }, 'migration'),
+      error: (msg: string) => log.error({ migration: msg }, 'migration'),
+    },
+  });
+  const names = applied.map((m) => m.name);
+  if (names.length) log.info({ applied: names }, 'database migrations applied');
+  return names;
+}

@@ -1,0 +1,103 @@
+// ShortLivedStore on Redis (ioredis). Records are hashes {v: value, c: consumedAt} so that
+// consuming one is a single HSET on an existing key (TTL kept, never resurrected by a late
+// consume). Every key gets the configured prefix; set members are stored without it.
+import { Redis } from 'ioredis';
+import type { RecordIndexes, ShortLivedStore, StoredRecord } from './store.js';
+
+const CONSUME = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'c', ARGV[1])
+  return 1
+end
+return 0`;
+
+// Members are logical (unprefixed) keys; ARGV[1] is the prefix.
+const DELETE_SET_MEMBERS = `
+local members = redis.call('SMEMBERS', KEYS[1])
+for _, m in ipairs(members) do
+  redis.call('DEL', ARGV[1] .. m)
+end
+redis.call('DEL', KEYS[1])
+return #members`;
+
+const INCR_WITH_TTL = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore {
+  const k = (key: string) => prefix + key;
+  return {
+    kind: 'redis',
+
+    async putRecord(key, value, ttlSeconds, indexes: RecordIndexes = {}) {
+      const tx = redis.multi().del(k(key)).hset(k(key), 'v', value);
+      if (ttlSeconds) tx.expire(k(key), ttlSeconds);
+      for (const [indexKey, target] of indexes.pointers ?? []) {
+        if (ttlSeconds) tx.set(k(indexKey), target, 'EX', ttlSeconds);
+        else tx.set(k(indexKey), target);
+      }
+      for (const setKey of indexes.sets ?? []) {
+        tx.sadd(k(setKey), key);
+        if (ttlSeconds) {
+          // a set lives as long as its longest-lived member: NX sets it on a new set, GT extends it
+          tx.expire(k(setKey), ttlSeconds, 'NX');
+          tx.expire(k(setKey), ttlSeconds, 'GT');
+        }
+      }
+      const results = await tx.exec();
+      const failed = results?.find(([err]) => err);
+      if (failed) throw failed[0];
+    },
+
+    async getRecord(key) {
+      const h = await redis.hgetall(k(key));
+      if (!h.v) return undefined;
+      const record: StoredRecord = { value: h.v };
+      if (h.c) record.consumedAt = Number(h.c);
+      return record;
+    },
+
+    async consumeRecord(key, at) {
+      return (await redis.eval(CONSUME, 1, k(key), String(at))) === 1;
+    },
+
+    async deleteSetMembers(setKey) {
+      await redis.eval(DELETE_SET_MEMBERS, 1, k(setKey), prefix);
+    },
+
+    async get(key) {
+      return (await redis.get(k(key))) ?? undefined;
+    },
+    async set(key, value, ttlSeconds) {
+      await redis.set(k(key), value, 'EX', ttlSeconds);
+    },
+    async take(key) {
+      return (await redis.getdel(k(key))) ?? undefined;
+    },
+    async del(...keys) {
+      if (keys.length) await redis.del(...keys.map(k));
+    },
+    async incr(key, ttlSeconds) {
+      return Number(await redis.eval(INCR_WITH_TTL, 1, k(key), String(ttlSeconds)));
+    },
+    async ttl(key) {
+      const t = await redis.ttl(k(key));
+      return t >= 0 ? t : undefined;
+    },
+
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      await redis.quit();
+    },
+  };
+}
+
+/** Connect to Redis; fails fast at start-up instead of queueing commands forever. */
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  await redis.connect();
+  return redis;
+}
