@@ -78,7 +78,11 @@ describe('authorization code + PKCE', () => {
 
   it('refuses the plain PKCE method and implicit response types', async () => {
     const ua = createUserAgent();
-    for (const extra of [{ response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }, { response_type: 'id_token token', nonce: 'n' }]) {
+    const cases: Array<Record<string, string>> = [
+      { response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' },
+      { response_type: 'id_token token', nonce: 'n' },
+    ];
+    for (const extra of cases) {
       const url = new URL(`${app.url}/auth`);
       url.search = new URLSearchParams({ client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'openid', state: 's', ...extra }).toString();
       const step = await ua.request(url.href);
