@@ -14,8 +14,10 @@ export async function showConsent(ctx: Context, deps: InteractionDeps, details: 
   const tr = translatorFor(ctx, deps.i18n, params['ui_locales']);
   const client = (await clientName(deps, params['client_id'])) ?? '';
   const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+  // With prompt=consent nothing may be missing from the grant: then list everything requested.
+  const scopes = promptDetails.missingOIDCScope ?? (params['scope'] ?? 'openid').split(' ');
   const items = [
-    ...(promptDetails.missingOIDCScope ?? []).filter((s) => knownScopes.has(s)).map((s) => tr.t(`consent.scope_${s}`)),
+    ...scopes.filter((s) => knownScopes.has(s)).map((s) => tr.t(`consent.scope_${s}`)),
     ...(promptDetails.missingOIDCClaims ?? []).map((claim) => tr.t('consent.claim', { claim })),
   ];
   const account = details.session?.accountId ? await deps.accounts.findById(details.session.accountId) : undefined;

@@ -5,6 +5,7 @@
 import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
 import { AppError } from '../src/errors.js';
+import { touchSession } from '../src/oidc/session-activity.js';
 import type { InteractionDeps } from './context.js';
 
 export type InteractionDetails = Awaited<ReturnType<ReturnType<InteractionDeps['provider']>['interactionDetails']>>;
@@ -22,6 +23,14 @@ export async function loadInteraction(ctx: Context, deps: InteractionDeps): Prom
   // The cookie names the interaction; the URL must name the same one.
   if (details.uid !== ctx.params['uid']) {
     throw new AppError('interaction_expired', 400, 'interaction in the URL does not match the cookie');
+  }
+  // A step of an interaction that belongs to a signed-in session is user activity.
+  if (details.session?.accountId) {
+    await touchSession(ctx, deps.provider(), {
+      ...deps.config.session,
+      secureCookies: deps.config.secureCookies,
+      nowSeconds: () => Math.floor(deps.clock.now() / 1000),
+    });
   }
   return details;
 }

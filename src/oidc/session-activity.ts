@@ -1,0 +1,36 @@
+// User activity on our own pages extends the sign-in session, as authorization requests do
+// inside oidc-provider (notes §1: interactionDetails() only reads the session). Touching
+// re-saves the session with a fresh idle TTL and re-issues its cookie with the new expiry, so
+// the browser and the store agree. An expired session is never resurrected.
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { cookieNames } from './cookies.js';
+import { sessionTtl } from './session-ttl.js';
+
+export interface SessionActivityOptions {
+  idleSeconds: number;
+  maxSeconds: number;
+  secureCookies: boolean;
+  nowSeconds: () => number;
+}
+
+/** Extend the browser's signed-in session, if it has one; returns its account id. */
+export async function touchSession(ctx: Context, provider: Provider, opts: SessionActivityOptions): Promise<string | undefined> {
+  // `new` and `id` exist at runtime (lib/models/session.js) but not in @types/oidc-provider
+  const session = (await provider.Session.get(ctx)) as Awaited<ReturnType<Provider['Session']['get']>> & { new?: boolean; id: string };
+  if (session.new || !session.accountId) return undefined;
+  const ttl = sessionTtl({ loginTs: session.loginTs, now: opts.nowSeconds(), idleSeconds: opts.idleSeconds, maxSeconds: opts.maxSeconds });
+  await session.save(ttl);
+  if (!session.transient) {
+    ctx.cookies.set(cookieNames(opts.secureCookies).session, session.id, {
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      secure: opts.secureCookies,
+      path: '/',
+      overwrite: true,
+      expires: new Date((session.exp ?? opts.nowSeconds() + ttl) * 1000),
+    });
+  }
+  return session.accountId;
+}
