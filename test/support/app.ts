@@ -2,14 +2,19 @@
 // (the run's prefix plus a per-instance or shared sub-prefix), listening on a loopback port.
 // Config comes from the same parser production uses, with a small delta per test.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Clock } from '../../src/clock.js';
+import { seedDemo } from '../../src/demo/seed.js';
+import type { DemoAccount } from '../../src/demo/relying-party.js';
 
 export const testSecrets = {
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -21,6 +26,8 @@ export interface TestApp {
   config: Config;
   services: Services;
   server: Server;
+  /** the seeded demo account, when started with `demo: true` */
+  demo?: DemoAccount;
   close(): Promise<void>;
 }
 
@@ -31,11 +38,15 @@ export function uniquePrefix(): string {
 /**
  * env: config delta (strings, as in the environment). ISSUER defaults to the listening URL;
  * pass `issuer` to run several instances behind one public URL.
+ * demo: seed the demo account and client and serve /demo, as main.ts does with DEMO=true. The
+ * demo user and client are fixed names in the run's shared database, so only one instance at a
+ * time should use it; its generated password goes to a temporary DATA_DIR, not the repository.
  */
-export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; server?: Server } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; server?: Server; demo?: boolean } = {}): Promise<TestApp> {
   const server = opts.server ?? createServer();
   if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const demoDir = opts.demo && !opts.env?.['DATA_DIR'] ? await mkdtemp(join(tmpdir(), 'twofold-demo-')) : undefined;
   const config = parseConfig({
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
@@ -43,10 +54,13 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     ISSUER: `http://127.0.0.1:${port}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...testSecrets,
+    ...(opts.demo ? { DEMO: 'true' } : {}),
+    ...(demoDir ? { DATA_DIR: demoDir } : {}),
     ...opts.env,
   }) as Config;
   const services = await createServices(config, createLogger(config.logLevel), opts.clock);
-  const app = createApp(services);
+  const demo = opts.demo ? await seedDemo(services) : undefined;
+  const app = createApp(services, { demo });
   server.removeAllListeners('request');
   server.on('request', app.callback());
   return {
@@ -54,10 +68,12 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     config,
     services,
     server,
+    ...(demo ? { demo } : {}),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.close();
+      if (demoDir) await rm(demoDir, { recursive: true, force: true });
     },
   };
 }
