@@ -1,13 +1,15 @@
 // The message catalogue: every user-facing text goes through t(). One JSON file per language
 // under messages/; the language comes from ui_locales or Accept-Language.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
+import { projectPath } from '../src/project-root.js';
 
 export const languages = ['en'] as const;
 export type Language = (typeof languages)[number];
 
 function catalogue(lang: Language): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`./messages/${lang}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(join(projectPath('interactions', 'messages'), `${lang}.json`), 'utf8')) as Record<string, unknown>;
 }
 
 export interface Translator {

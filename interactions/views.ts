@@ -1,9 +1,9 @@
 // Server-rendered pages: eta templates with autoescaping, one layout, texts from the catalogue.
-import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
+import { projectPath } from '../src/project-root.js';
 import type { Translator } from './i18n.js';
 
-const viewsDir = fileURLToPath(new URL('./views', import.meta.url));
+const viewsDir = projectPath('interactions', 'views');
 
 export interface PageData {
   title: string;

@@ -5,6 +5,7 @@ import Koa, { type Middleware } from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import { healthRoutes } from './http/health.js';
+import { projectPath } from './project-root.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
 import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
@@ -18,7 +19,7 @@ export interface AppOptions {
 }
 
 function assets(): Middleware {
-  const css = readFileSync(new URL('../interactions/assets/twofold.css', import.meta.url));
+  const css = readFileSync(projectPath('interactions', 'assets', 'twofold.css'));
   return async (ctx, next) => {
     if (ctx.method !== 'GET' || ctx.path !== '/assets/twofold.css') return next();
     ctx.type = 'text/css';

@@ -1,11 +1,11 @@
 // Applies the SQL files in migrations/ with node-pg-migrate: ordered, recorded in
 // pgmigrations, locked against concurrent runs (replicas starting together), a no-op when
 // everything is applied.
-import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from '../../log.js';
+import { projectPath } from '../../project-root.js';
 
-export const migrationsDir = fileURLToPath(new URL('../../../migrations', import.meta.url));
+export const migrationsDir = projectPath('migrations');
 
 export async function migrate(databaseUrl: string, log: Logger): Promise<string[]> {
   const applied = await runner({
