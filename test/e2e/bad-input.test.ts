@@ -132,7 +132,8 @@ describe('sign-in page', () => {
 
   it('a missing or wrong CSRF token is refused with a page that says to reload', async () => {
     const { ua, action } = await loginPage();
-    for (const fields of [{ email: user.email, password: user.password }, { csrf: 'forged', email: user.email, password: user.password }]) {
+    const attempts: Array<Record<string, string>> = [{ email: user.email, password: user.password }, { csrf: 'forged', email: user.email, password: user.password }];
+    for (const fields of attempts) {
       const step = await ua.request(action, form(fields));
       expect(step.status).toBe(403);
       expect(step.body).toContain('Reload the page and try again');
