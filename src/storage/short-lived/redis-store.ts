@@ -20,6 +20,23 @@ end
 redis.call('DEL', KEYS[1])
 return #members`;
 
+// A set lives as long as its longest-lived member. A new set takes the member's TTL; an existing
+// one is only ever extended (GT treats a set without TTL as infinite); a member without TTL
+// makes the set permanent. Plain EXPIRE NX + GT got the last two wrong: NX put a TTL on a set
+// that had none, and a member without TTL left the set's TTL in place, so the set could expire
+// before its member and revokeByGrantId would miss it. ARGV[2] is '' for "no TTL".
+const ADD_TO_SET = `
+local created = redis.call('EXISTS', KEYS[1]) == 0
+redis.call('SADD', KEYS[1], ARGV[1])
+if ARGV[2] == '' then
+  redis.call('PERSIST', KEYS[1])
+elseif created then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+else
+  redis.call('EXPIRE', KEYS[1], ARGV[2], 'GT')
+end
+return 1`;
+
 const INCR_WITH_TTL = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
@@ -38,12 +55,7 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
         else tx.set(k(indexKey), target);
       }
       for (const setKey of indexes.sets ?? []) {
-        tx.sadd(k(setKey), key);
-        if (ttlSeconds) {
-          // a set lives as long as its longest-lived member: NX sets it on a new set, GT extends it
-          tx.expire(k(setKey), ttlSeconds, 'NX');
-          tx.expire(k(setKey), ttlSeconds, 'GT');
-        }
+        tx.eval(ADD_TO_SET, 1, k(setKey), key, ttlSeconds ? String(ttlSeconds) : '');
       }
       const results = await tx.exec();
       const failed = results?.find(([err]) => err);
