@@ -6,7 +6,10 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number')
+  .positive('must be greater than 0');
 
 const base64Key32 = z
   .string()
@@ -52,15 +55,22 @@ export const envSchema = z
     if (env.SESSION_MAX_SECONDS < env.SESSION_IDLE_SECONDS) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_MAX_SECONDS'], message: 'must be at least SESSION_IDLE_SECONDS' });
     }
-    if (env.DATABASE_URL) {
-      // Outside the zero-setup mode, secrets must come from the operator so that every replica
-      // shares them; generating them per process would break cookies and key decryption.
-      if (!env.ENCRYPTION_KEY) ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required when DATABASE_URL is set (openssl rand -base64 32)' });
-      if (!env.COOKIE_KEYS) ctx.addIssue({ code: 'custom', path: ['COOKIE_KEYS'], message: 'is required when DATABASE_URL is set (comma-separated secrets, 32+ characters each)' });
-    }
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/**
+ * Outside the zero-setup mode, secrets must come from the operator so that every replica
+ * shares them; generating them per process would break cookies and key decryption. Checked on
+ * the raw environment so the message appears together with any other problem.
+ */
+function missingSecrets(env: Record<string, string | undefined>): string[] {
+  if (!env.DATABASE_URL) return [];
+  const problems: string[] = [];
+  if (!env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY is required when DATABASE_URL is set (openssl rand -base64 32) (missing)');
+  if (!env.COOKIE_KEYS) problems.push('COOKIE_KEYS is required when DATABASE_URL is set (comma-separated secrets, 32+ characters each) (missing)');
+  return problems;
+}
 
 export interface Config {
   port: number;
@@ -103,15 +113,17 @@ export function parseConfig(source: Record<string, string | undefined>): ParsedC
   // An empty variable counts as unset, so `FOO= npm start` means "use the default".
   const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const missing = missingSecrets(env);
+  if (!parsed.success || missing.length) {
+    throw new ConfigError([
+      ...(parsed.error?.issues ?? []).map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const value = env[name];
         const got = value === undefined ? 'missing' : secretNames.has(name) ? 'got a value' : `got ${JSON.stringify(value)}`;
         return `${name} ${issue.message} (${got})`;
       }),
-    );
+      ...missing,
+    ]);
   }
   const e = parsed.data;
   const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
