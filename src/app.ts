@@ -5,6 +5,7 @@ import Koa, { type Middleware } from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import { healthRoutes } from './http/health.js';
+import { requireHttps } from './http/require-https.js';
 import { projectPath } from './project-root.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
@@ -56,6 +57,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
 
   app.use(securityHeaders({ hsts: config.secureCookies }));
   app.use(healthRoutes(probes, options.isShuttingDown ?? (() => false)));
+  app.use(requireHttps({ enabled: config.secureCookies, trustProxy: config.trustProxy, log }));
   app.use(assets());
   app.use(renderErrors(services));
   app.use(createInteractionRouter({ ...services, provider: services.providers.current }).routes());
