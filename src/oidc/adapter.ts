@@ -1,7 +1,8 @@
 // oidc-provider adapter over the ShortLivedStore (Redis or memory), plus Postgres for the
 // Client model. Layout: `oidc:<Model>:<id>` records; `oidc:grant:<grantId>` sets of every key
 // issued under a grant (for revokeByGrantId); `oidc:<Model>:uid:<uid>` and
-// `oidc:<Model>:userCode:<code>` pointers, each O(1).
+// `oidc:<Model>:userCode:<code>` pointers, each O(1). An id taken from a request can name a
+// pointer key (`find('uid:…')`); the store answers "no record" for a key that holds none.
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ShortLivedStore } from '../storage/short-lived/store.js';
 
@@ -15,20 +16,31 @@ const grantKey = (grantId: string) => `oidc:grant:${grantId}`;
 const uidKey = (model: string, uid: string) => `oidc:${model}:uid:${uid}`;
 const userCodeKey = (model: string, userCode: string) => `oidc:${model}:userCode:${userCode}`;
 
-/** Models whose records point back to a grant; revoking the grant deletes them. */
+/**
+ * Models whose payload carries the grantId they were issued under (oidc-provider's own list);
+ * revoking the grant deletes them. The Grant itself is removed by oidc-provider with destroy().
+ */
 const grantBound = new Set([
   'AccessToken',
   'AuthorizationCode',
   'RefreshToken',
   'DeviceCode',
   'BackchannelAuthenticationRequest',
-  'Grant',
+  'PreAuthorizedCode',
 ]);
 
 export type AdapterConstructor = new (model: string) => Adapter;
 
 export function createAdapterClass(store: ShortLivedStore, clients: ClientSource): AdapterConstructor {
   function modelAdapter(model: string): Adapter {
+    // a closure, not `this.find`: oidc-provider's callers are not bound to call it as a method
+    async function find(id: string): Promise<AdapterPayload | undefined> {
+      const record = await store.getRecord(recordKey(model, id));
+      if (!record) return undefined;
+      const payload = JSON.parse(record.value) as AdapterPayload;
+      return record.consumedAt ? { ...payload, consumed: record.consumedAt } : payload;
+    }
+
     return {
       async upsert(id, payload, expiresIn) {
         const sets = grantBound.has(model) && payload.grantId ? [grantKey(payload.grantId)] : [];
@@ -40,21 +52,16 @@ export function createAdapterClass(store: ShortLivedStore, clients: ClientSource
         await store.putRecord(recordKey(model, id), JSON.stringify(payload), ttl, { pointers, sets });
       },
 
-      async find(id) {
-        const record = await store.getRecord(recordKey(model, id));
-        if (!record) return undefined;
-        const payload = JSON.parse(record.value) as AdapterPayload;
-        return record.consumedAt ? { ...payload, consumed: record.consumedAt } : payload;
-      },
+      find,
 
       async findByUid(uid) {
         const id = await store.get(uidKey(model, uid));
-        return id ? this.find(id) : undefined;
+        return id ? find(id) : undefined;
       },
 
       async findByUserCode(userCode) {
         const id = await store.get(userCodeKey(model, userCode));
-        return id ? this.find(id) : undefined;
+        return id ? find(id) : undefined;
       },
 
       async consume(id) {

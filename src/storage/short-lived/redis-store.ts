@@ -4,8 +4,10 @@
 import { Redis } from 'ioredis';
 import type { RecordIndexes, ShortLivedStore, StoredRecord } from './store.js';
 
+// Only a record (a hash) can be consumed: a missing or expired key stays missing, and a key of
+// another kind (an index entry named by a crafted id) is left alone.
 const CONSUME = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
+if redis.call('TYPE', KEYS[1]).ok == 'hash' then
   redis.call('HSET', KEYS[1], 'c', ARGV[1])
   return 1
 end
@@ -63,7 +65,11 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
     },
 
     async getRecord(key) {
-      const h = await redis.hgetall(k(key));
+      // keys come from ids in requests: one naming a non-record key is "no record", not an error
+      const h = await redis.hgetall(k(key)).catch((err: unknown) => {
+        if (err instanceof Error && err.message.startsWith('WRONGTYPE')) return {} as Record<string, string>;
+        throw err;
+      });
       if (!h.v) return undefined;
       const record: StoredRecord = { value: h.v };
       if (h.c) record.consumedAt = Number(h.c);

@@ -71,6 +71,20 @@ describe.each([
       expect(await h.store.get('ptr:1')).toBe('rec:1');
     });
 
+    it('answers "no record" for a key that holds a plain value or a set, and leaves it alone', async () => {
+      // record keys are built from ids that arrive in requests; one may name an index key
+      await h.store.set('plain', 'p', 60);
+      await h.store.putRecord('member', 'm', 60, { sets: ['a-set'], pointers: [['a-ptr', 'member']] });
+      for (const key of ['plain', 'a-set', 'a-ptr']) {
+        expect(await h.store.getRecord(key)).toBeUndefined();
+        expect(await h.store.consumeRecord(key, 1)).toBe(false);
+      }
+      expect(await h.store.get('plain')).toBe('p');
+      expect(await h.store.get('a-ptr')).toBe('member');
+      await h.store.deleteSetMembers('a-set');
+      expect(await h.store.getRecord('member')).toBeUndefined();
+    });
+
     it('takes the TTL of the latest put, shorter or longer', async () => {
       await h.store.putRecord('rec:1', 'v', 600, { pointers: [['ptr:1', 'rec:1']] });
       await h.store.putRecord('rec:1', 'v', 30, { pointers: [['ptr:1', 'rec:1']] });
