@@ -15,6 +15,10 @@ export async function migrate(databaseUrl: string, log: Logger): Promise<string[
     migrationsTable: 'pgmigrations',
     checkOrder: true,
     singleTransaction: true,
+    // node-pg-migrate 9 defaults to 'fail': a replica that starts while another one migrates
+    // would stop with "Another migration is already running". Wait for the lock instead; the
+    // waiter then finds everything applied and does nothing.
+    advisoryLockMode: 'wait',
     logger: {
       debug: () => {},
       info: (msg: string) => log.debug({ migration: msg }, 'migration'),
