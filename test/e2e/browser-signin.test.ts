@@ -115,6 +115,11 @@ describe('the demo relying party', () => {
     const demo = app.demo!;
     const account = await app.services.accounts.findByEmail(demo.email);
     const page = await browser.page();
+    // CSP violations (a blocked stylesheet or script) and script errors show up here. The
+    // browser's own /favicon.ico request gets a 404 (there is no icon yet): not a page error.
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') ? consoleErrors.push(m.text()) : undefined));
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
 
     await page.goto(`${app.url}/demo`);
     await page.getByRole('link', { name: 'Sign in', exact: true }).click();
@@ -139,6 +144,7 @@ describe('the demo relying party', () => {
     await page.getByRole('link', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(/\/interaction\/[^/]+$/);
     await expect(page.getByLabel('Password', { exact: true }).isVisible()).resolves.toBe(true);
+    expect(consoleErrors).toEqual([]);
   });
 
   it('"No, stay signed in" keeps the sign-in session: the next sign-in needs no password', async () => {
@@ -236,6 +242,8 @@ describe('the sign-in page', () => {
     await expect(page.getByRole('button', { name: 'Sign in', exact: true }).count()).resolves.toBe(1);
     await expect(page.getByRole('link', { name: 'Cancel and return to Photo Printer' }).count()).resolves.toBe(1);
     expect(await formProblems(page)).toEqual([]);
+    // the stylesheet is allowed by the CSP and applied
+    expect(await page.getByRole('button', { name: 'Sign in', exact: true }).evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)).toBe('rgb(11, 95, 255)');
 
     await signInForm(page, user.email, user.password);
     await page.getByRole('heading', { name: 'Photo Printer wants to access your account' }).waitFor();
@@ -250,6 +258,24 @@ describe('the sign-in page', () => {
     await expect(page.getByRole('button', { name: 'Yes, sign me out' }).count()).resolves.toBe(1);
     await expect(page.getByRole('button', { name: 'No, stay signed in' }).count()).resolves.toBe(1);
     expect(await formProblems(page)).toEqual([]);
+  });
+});
+
+describe('leaving without signing in', () => {
+  it('"Cancel" on the sign-in page and "Deny" on the consent page return to the app with access_denied', async () => {
+    const page = await browser.page();
+    const request = await authorizationRequest(thirdPartyRp, thirdParty);
+    await page.goto(request.url.href);
+    await page.getByRole('link', { name: 'Cancel and return to Photo Printer' }).click();
+    const cancelled = new URL(await callbackUrl(page, thirdParty));
+    expect(Object.fromEntries(cancelled.searchParams)).toMatchObject({ error: 'access_denied', state: request.state, iss: app.url });
+
+    const second = await authorizationRequest(thirdPartyRp, thirdParty);
+    await page.goto(second.url.href);
+    await signInForm(page, user.email, user.password);
+    await page.getByRole('link', { name: 'Deny and return to Photo Printer' }).click();
+    const denied = new URL(await callbackUrl(page, thirdParty));
+    expect(Object.fromEntries(denied.searchParams)).toMatchObject({ error: 'access_denied', state: second.state });
   });
 });
 
@@ -285,6 +311,16 @@ describe('consent', () => {
     await exchange(firstPartyRp, request, await callbackUrl(page, firstParty));
     // the sign-in page and nothing else of ours
     expect(documents.filter((d) => d.startsWith('GET /interaction/'))).toEqual([expect.stringMatching(/^GET \/interaction\/[^/]+ 200$/)]);
+  });
+});
+
+describe('signing out', () => {
+  it('without a session (it expired, or another tab signed out) still ends on the signed-out page', async () => {
+    // oidc-provider answers with a self-submitting form whose inline script our CSP must allow
+    const page = await browser.page();
+    await page.goto(`${app.url}/session/end`);
+    await page.waitForURL(/\/session\/end\/success/);
+    expect(await heading(page)).toBe('You are signed out');
   });
 });
 
