@@ -1,0 +1,53 @@
+// What the bench left in Redis, by kind of key: MEMORY USAGE (SAMPLES 0: exact for hashes and
+// sets) of every key under the run's prefix. Key layout from src/oidc/adapter.ts:
+// oidc:<Model>:<id>, oidc:<Model>:uid:<uid>, oidc:grant:<grantId> (set of a grant's keys).
+import type { Redis } from 'ioredis';
+
+export interface KeyKind {
+  keys: number;
+  bytes: number;
+  bytesEach: number;
+  /** remaining TTL of one key of this kind, seconds (-1: none) */
+  ttlSample: number;
+}
+
+export function kindOf(logicalKey: string): string {
+  const parts = logicalKey.split(':');
+  if (parts[0] === 'oidc' && parts[1] === 'grant') return 'grant set (oidc:grant:*)';
+  if (parts[0] === 'oidc' && parts[2] === 'uid') return `${parts[1]} uid pointer`;
+  if (parts[0] === 'oidc' && parts[2] === 'userCode') return `${parts[1]} userCode pointer`;
+  if (parts[0] === 'oidc') return parts[1] ?? 'oidc';
+  return `other (${parts.slice(0, 2).join(':')})`;
+}
+
+export async function scanKeys(redis: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  for (let i = 0; i < 100_000; i++) {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    keys.push(...batch);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  return keys;
+}
+
+export async function memoryByKind(redis: Redis, prefix: string): Promise<Record<string, KeyKind>> {
+  const keys = await scanKeys(redis, prefix);
+  const kinds: Record<string, KeyKind> = {};
+  for (let i = 0; i < keys.length; i += 500) {
+    const batch = keys.slice(i, i + 500);
+    const pipeline = redis.pipeline();
+    for (const key of batch) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0').ttl(key);
+    const results = (await pipeline.exec()) ?? [];
+    batch.forEach((key, j) => {
+      const bytes = Number(results[2 * j]?.[1] ?? 0); // a key that expired meanwhile: null → 0
+      if (!bytes) return;
+      const kind = (kinds[kindOf(key.slice(prefix.length))] ??= { keys: 0, bytes: 0, bytesEach: 0, ttlSample: Number(results[2 * j + 1]?.[1]) });
+      kind.keys++;
+      kind.bytes += bytes;
+    });
+  }
+  for (const kind of Object.values(kinds)) kind.bytesEach = Math.round(kind.bytes / kind.keys);
+  return kinds;
+}
