@@ -2,6 +2,7 @@
 // PHC string produced by src/passwords/hasher.ts and never leaves this module's callers' hands
 // except to be verified.
 import type { Queryable } from './db.js';
+import { isStorableText, isUuid } from './lookup-keys.js';
 
 export interface Account {
   id: string;
@@ -29,11 +30,14 @@ export function createAccountsRepo(db: Queryable) {
   return {
     async findById(id: string): Promise<Account | undefined> {
       // ids come from cookies and tokens: reject anything that is not a uuid before Postgres does
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const { rows } = await db.query<Account>(`SELECT ${columns} FROM accounts WHERE id = $1`, [id]);
       return rows[0];
     },
     async findByEmail(email: string): Promise<Account | undefined> {
+      // typed into the sign-in form: what the column cannot hold (a NUL byte makes Postgres fail
+      // with 22021, a 500) cannot match an account either
+      if (email.length < 3 || email.length > 254 || !isStorableText(email)) return undefined;
       const { rows } = await db.query<Account>(`SELECT ${columns} FROM accounts WHERE lower(email) = lower($1)`, [email]);
       return rows[0];
     },

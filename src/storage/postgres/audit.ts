@@ -1,6 +1,7 @@
 // Append-only audit log of security events. Details never hold secrets: callers pass reasons
 // and identifiers, not passwords, codes or tokens.
 import type { Queryable } from './db.js';
+import { isUuid } from './lookup-keys.js';
 
 export type AuditEventType =
   | 'signin.succeeded'
@@ -41,6 +42,7 @@ export function createAuditLog(db: Queryable) {
       );
     },
     async findRecent(filter: { accountId?: string; type?: AuditEventType; limit?: number }): Promise<StoredAuditEvent[]> {
+      if (filter.accountId !== undefined && !isUuid(filter.accountId)) return [];
       const { rows } = await db.query<StoredAuditEvent>(
         `SELECT id, at, type, account_id AS "accountId", client_id AS "clientId", ip, user_agent AS "userAgent", details
          FROM audit_events

@@ -34,6 +34,9 @@ const toRecord = (r: Row): ClientRecord => ({
   updatedAt: r.updated_at,
 });
 
+/** the CHECK of clients.client_id; any other client_id (from a request) names no client */
+const clientIdPattern = /^[A-Za-z0-9._~-]{3,128}$/;
+
 const secretContext = (clientId: string) => `client_secret:${clientId}`;
 
 /** JSON with sorted keys: oidc-provider caches a client by the hash of its metadata. */
@@ -44,6 +47,7 @@ function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
 export function createClientsRepo(db: Queryable, box: SecretBox) {
   return {
     async find(clientId: string): Promise<ClientRecord | undefined> {
+      if (!clientIdPattern.test(clientId)) return undefined;
       const { rows } = await db.query<Row>('SELECT * FROM clients WHERE client_id = $1', [clientId]);
       return rows[0] && toRecord(rows[0]);
     },
@@ -55,7 +59,8 @@ export function createClientsRepo(db: Queryable, box: SecretBox) {
 
     /** Full metadata for oidc-provider, secret included; undefined for an unknown client. */
     async findMetadata(clientId: string): Promise<AdapterPayload | undefined> {
-      if (clientId.length > 128) return undefined;
+      // client_id comes straight from requests; a NUL byte in it used to make Postgres fail (500)
+      if (!clientIdPattern.test(clientId)) return undefined;
       const { rows } = await db.query<Row>('SELECT * FROM clients WHERE client_id = $1', [clientId]);
       const row = rows[0];
       if (!row) return undefined;

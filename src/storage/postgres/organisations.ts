@@ -9,12 +9,19 @@ export interface Organisation {
 }
 
 const columns = 'id, slug, name, created_at AS "createdAt"';
+/** the CHECK of organisations.slug: anything else cannot exist, and may not reach Postgres (NUL) */
+const slugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export function createOrganisationsRepo(db: Queryable) {
   return {
     async findBySlug(slug: string): Promise<Organisation | undefined> {
+      if (!slugPattern.test(slug)) return undefined;
       const { rows } = await db.query<Organisation>(`SELECT ${columns} FROM organisations WHERE slug = $1`, [slug]);
       return rows[0];
+    },
+    async list(): Promise<Organisation[]> {
+      const { rows } = await db.query<Organisation>(`SELECT ${columns} FROM organisations ORDER BY slug`);
+      return rows;
     },
     async save(input: { slug: string; name: string }): Promise<Organisation> {
       const { rows } = await db.query<Organisation>(
