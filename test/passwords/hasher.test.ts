@@ -1,0 +1,97 @@
+// argon2id hashing: the parameters we promise, a published reference vector, and a verify
+// that takes as long for an account without a usable hash as for a real one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPasswordHasher, type PasswordHasher } from '../../src/passwords/hasher.js';
+
+let hasher: PasswordHasher;
+beforeAll(async () => {
+  hasher = await createPasswordHasher();
+});
+afterAll(() => undefined);
+
+/** $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash> (PHC string format, B64 without padding) */
+function parsePhc(phc: string) {
+  const match = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(phc);
+  if (!match) throw new Error(`not a PHC argon2 string: ${phc}`);
+  const [, algorithm, version, m, t, p, salt, hash] = match;
+  return { algorithm, version: Number(version), m: Number(m), t: Number(t), p: Number(p), salt: Buffer.from(salt!, 'base64'), hash: Buffer.from(hash!, 'base64') };
+}
+
+describe('password hasher', () => {
+  it('produces argon2id v1.3 with m=19456 KiB, t=2, p=1, a 16-byte salt and a 32-byte hash', async () => {
+    const phc = parsePhc(await hasher.hash('correct horse battery staple'));
+    expect(phc).toMatchObject({ algorithm: 'argon2id', version: 19, m: 19456, t: 2, p: 1 });
+    expect(phc.salt).toHaveLength(16);
+    expect(phc.hash).toHaveLength(32);
+  });
+
+  it('salts every hash', async () => {
+    const [a, b] = await Promise.all([hasher.hash('same password'), hasher.hash('same password')]);
+    expect(a).not.toBe(b);
+    expect(parsePhc(a).salt.equals(parsePhc(b).salt)).toBe(false);
+  });
+
+  it('verifies the right password and only that one', async () => {
+    const stored = await hasher.hash('Tr0ub4dor&3 passphrase');
+    expect(await hasher.verify(stored, 'Tr0ub4dor&3 passphrase')).toBe(true);
+    expect(await hasher.verify(stored, 'tr0ub4dor&3 passphrase')).toBe(false);
+    expect(await hasher.verify(stored, 'Tr0ub4dor&3 passphrase ')).toBe(false);
+    expect(await hasher.verify(stored, '')).toBe(false);
+  });
+
+  it('verifies the reference vector of the argon2 reference implementation (phc-winner-argon2)', async () => {
+    const reference = '$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc';
+    expect(await hasher.verify(reference, 'password')).toBe(true);
+    expect(await hasher.verify(reference, 'passwore')).toBe(false);
+  });
+
+  it('handles 128- and 1024-character passwords, to the last character', async () => {
+    for (const length of [128, 1024]) {
+      const password = Array.from({ length }, (_, i) => String.fromCharCode(33 + (i % 90))).join('');
+      const stored = await hasher.hash(password);
+      expect(await hasher.verify(stored, password)).toBe(true);
+      expect(await hasher.verify(stored, password.slice(0, -1))).toBe(false);
+      expect(await hasher.verify(stored, `${password.slice(0, -1)}#`)).toBe(password.endsWith('#'));
+    }
+  });
+
+  it('treats the same password in another Unicode composition as the same password', async () => {
+    const composed = 'café crème brûlée'.normalize('NFC');
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    const stored = await hasher.hash(composed);
+    expect(await hasher.verify(stored, decomposed)).toBe(true);
+    expect(await hasher.verify(await hasher.hash(decomposed), composed)).toBe(true);
+  });
+
+  it('answers false for a missing, empty or unreadable stored hash', async () => {
+    for (const stored of [null, undefined, '', 'not-a-hash', '$argon2id$v=19$m=19456,t=2,p=1$broken', '$2b$10$abcdefghijklmnopqrstuu']) {
+      expect(await hasher.verify(stored, 'any password'), String(stored)).toBe(false);
+    }
+  });
+
+  it('takes about as long without a usable hash as with a real one (no account enumeration)', async () => {
+    const stored = await hasher.hash('the real password');
+    const time = async (storedHash: string | null) => {
+      const start = process.hrtime.bigint();
+      await hasher.verify(storedHash, 'a wrong password');
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    await time(stored); // warm-up
+    const samples = { real: [] as number[], missing: [] as number[], empty: [] as number[], malformed: [] as number[] };
+    // interleaved, so load from other test files hits every kind alike
+    for (let i = 0; i < 5; i++) {
+      samples.real.push(await time(stored));
+      samples.missing.push(await time(null));
+      samples.empty.push(await time(''));
+      samples.malformed.push(await time('not-a-hash'));
+    }
+    const real = median(samples.real);
+    for (const kind of ['missing', 'empty', 'malformed'] as const) {
+      const ratio = median(samples[kind]) / real;
+      expect(ratio, `${kind}: ${median(samples[kind]).toFixed(1)} ms vs real ${real.toFixed(1)} ms`).toBeGreaterThan(0.5);
+      expect(ratio, kind).toBeLessThan(2);
+    }
+  });
+});
