@@ -5,7 +5,7 @@ import type { Middleware } from 'koa';
 import { isAppError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
 import type { I18n } from './i18n.js';
-import { renderMessage, translatorFor } from './render.js';
+import { errorMessage, renderMessage, translatorFor } from './render.js';
 import type { Views } from './views.js';
 
 const statusCodes: Record<number, string> = { 400: 'bad_request', 403: 'csrf_failed', 404: 'not_found', 413: 'payload_too_large', 415: 'bad_request' };
@@ -29,9 +29,16 @@ export function renderErrors(deps: { views: Views; i18n: I18n; log: Logger }): M
       const code = isAppError(err) ? err.code : status >= 500 ? 'server_error' : (statusCodes[status] ?? 'bad_request');
       if (status >= 500) deps.log.error({ err, path: ctx.path }, 'request failed');
       else deps.log.info({ code, path: ctx.path, reason: e.message }, 'request rejected');
-      // a message of ours when we have one for the code, the generic one otherwise
-      const known = tr.t(`error.${code}`, { defaultValue: '' });
-      renderMessage(ctx, deps.views, tr, { title: tr.t('error.title'), paragraphs: [known || tr.t('error.generic'), tr.t('error.what_next')], code }, status >= 400 && status < 600 ? status : 500);
+      renderMessage(ctx, deps.views, tr, errorMessage(tr, code), status >= 400 && status < 600 ? status : 500);
     }
+  };
+}
+
+/** After everything else: a path nobody answered gets our 404 page instead of Koa's plain text. */
+export function notFoundPage(deps: { views: Views; i18n: I18n }): Middleware {
+  return async (ctx) => {
+    if (ctx.body !== undefined && ctx.body !== null) return;
+    const tr = translatorFor(ctx, deps.i18n);
+    renderMessage(ctx, deps.views, tr, errorMessage(tr, 'not_found'), 404);
   };
 }

@@ -22,7 +22,9 @@ export async function showLogin(
   const params = details.params as Record<string, string | undefined>;
   const tr = translatorFor(ctx, deps.i18n, params['ui_locales']);
   const client = await clientName(deps, params['client_id']);
-  const reauth = details.session?.accountId && (details.prompt.reasons.includes('login_prompt') || details.prompt.reasons.includes('max_age'));
+  const reauth = Boolean(details.session?.accountId) && (details.prompt.reasons.includes('login_prompt') || details.prompt.reasons.includes('max_age'));
+  // asked to confirm it is them: the signed-in account's address is already known
+  const sessionEmail = reauth && !form.email ? (await deps.accounts.findById(details.session!.accountId))?.email : undefined;
   renderPage(
     ctx,
     deps.views,
@@ -33,7 +35,7 @@ export async function showLogin(
       uid: details.uid,
       client,
       csrf: deps.csrf.token(ctx),
-      email: form.email ?? params['login_hint'] ?? '',
+      email: form.email ?? sessionEmail ?? params['login_hint'] ?? '',
       notice: reauth && client ? tr.t('login.reauth', { client }) : undefined,
       error: form.error,
     },

@@ -23,5 +23,12 @@ export interface MessagePage {
 }
 
 export function renderMessage(ctx: Context, views: Views, tr: Translator, page: MessagePage, status: number): void {
-  renderPage(ctx, views, tr, 'message', { ...page, heading: page.heading ?? page.title }, status);
+  renderPage(ctx, views, tr, 'message', { ...page, heading: page.heading ?? page.title, error: status >= 400 }, status);
+}
+
+/** The message page for an error code: our heading and text when we have them, generic otherwise. */
+export function errorMessage(tr: Translator, code: string): MessagePage {
+  const heading = tr.t(`error.heading_${code}`, { defaultValue: '' }) || tr.t('error.title');
+  const text = tr.t(`error.${code}`, { defaultValue: '' }) || tr.t('error.generic');
+  return { title: heading, heading, paragraphs: [text, tr.t('error.what_next')], code };
 }

@@ -10,7 +10,7 @@ import { projectPath } from './project-root.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
 import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
-import { renderErrors } from '../interactions/errors.js';
+import { notFoundPage, renderErrors } from '../interactions/errors.js';
 import { createInteractionRouter } from '../interactions/router.js';
 
 export interface AppOptions {
@@ -65,5 +65,6 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
     app.use(createDemoRouter({ ...services, account: options.demo }).routes());
   }
   app.use(currentProvider(services.providers.current));
+  app.use(notFoundPage(services));
   return app;
 }

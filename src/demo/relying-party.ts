@@ -74,7 +74,10 @@ export function createDemoRouter(deps: DemoDeps) {
     const raw = ctx.cookies.get(stateCookie, { signed: true });
     ctx.cookies.set(stateCookie, null, { path: '/demo' });
     try {
-      if (!raw) throw new Error('no sign-in in progress in this browser');
+      if (!raw) {
+        renderPage(ctx, deps.views, tr, 'demo', { title: tr.t('demo.title'), account, wide: true, notice: tr.t('demo.no_sign_in_in_progress') }, 400);
+        return;
+      }
       const checks = JSON.parse(raw) as { verifier: string; state: string; nonce: string };
       const rp = await rpConfig();
       const tokens = await oidc.authorizationCodeGrant(rp, new URL(ctx.originalUrl, config.issuer), {

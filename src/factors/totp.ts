@@ -34,7 +34,8 @@ export function createTotp(deps: { clock: Clock; issuer: string }) {
         digits: totpParams.digits,
         period: totpParams.period,
       });
-      if (!result.valid) return { ok: false, reason: 'wrong_code' };
+      // the functional API types the HOTP and TOTP results together; only TOTP carries timeStep
+      if (!result.valid || !('timeStep' in result) || typeof result.timeStep !== 'number') return { ok: false, reason: 'wrong_code' };
       if (lastUsedStep !== undefined && result.timeStep <= lastUsedStep) return { ok: false, reason: 'replayed' };
       return { ok: true, step: result.timeStep };
     },

@@ -198,7 +198,8 @@ describe('sign-in page', () => {
   it('unknown paths get a 404 in the right shape', async () => {
     const res = await fetch(`${app.url}/no/such/page`);
     expect(res.status).toBe(404);
-    expect(res.status).not.toBe(500);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toContain('Page not found');
   });
 });
 

@@ -115,10 +115,9 @@ describe('the demo relying party', () => {
     const demo = app.demo!;
     const account = await app.services.accounts.findByEmail(demo.email);
     const page = await browser.page();
-    // CSP violations (a blocked stylesheet or script) and script errors show up here. The
-    // browser's own /favicon.ico request gets a 404 (there is no icon yet): not a page error.
+    // CSP violations (a blocked stylesheet or script) and script errors show up here.
     const consoleErrors: string[] = [];
-    page.on('console', (m) => (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') ? consoleErrors.push(m.text()) : undefined));
+    page.on('console', (m) => (m.type() === 'error' ? consoleErrors.push(m.text()) : undefined));
     page.on('pageerror', (err) => consoleErrors.push(err.message));
 
     await page.goto(`${app.url}/demo`);
@@ -134,9 +133,9 @@ describe('the demo relying party', () => {
 
     await page.getByRole('link', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(/\/session\/end/);
-    expect(await heading(page)).toBe('Do you want to sign out?');
+    expect(await heading(page)).toBe('Sign out of Twofold demo app?');
     expect(await formProblems(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.getByRole('button', { name: 'Sign out of all apps' }).click();
     await page.waitForURL(`${app.url}/demo`);
     expect((await page.context().cookies()).map((c) => c.name)).not.toContain('twofold.session');
 
@@ -147,14 +146,14 @@ describe('the demo relying party', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('"No, stay signed in" keeps the sign-in session: the next sign-in needs no password', async () => {
+  it('"Sign out of this app only" keeps the sign-in session: the next sign-in needs no password', async () => {
     const demo = app.demo!;
     const page = await browser.page();
     await page.goto(`${app.url}/demo/login`);
     await signInForm(page, demo.email, demo.password);
     await page.waitForURL(`${app.url}/demo/callback?**`);
     await page.getByRole('link', { name: 'Sign out', exact: true }).click();
-    await page.getByRole('button', { name: 'No, stay signed in' }).click();
+    await page.getByRole('button', { name: 'Sign out of Twofold demo app only' }).click();
     await page.waitForURL(`${app.url}/demo`);
 
     await page.getByRole('link', { name: 'Sign in', exact: true }).click();
@@ -254,9 +253,9 @@ describe('the sign-in page', () => {
     await callbackUrl(page, thirdParty);
 
     await page.goto(`${app.url}/session/end`);
-    expect(await heading(page)).toBe('Do you want to sign out?');
-    await expect(page.getByRole('button', { name: 'Yes, sign me out' }).count()).resolves.toBe(1);
-    await expect(page.getByRole('button', { name: 'No, stay signed in' }).count()).resolves.toBe(1);
+    expect(await heading(page)).toBe('Sign out of Twofold?');
+    await expect(page.getByRole('button', { name: 'Sign out of all apps' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: 'Stay signed in' }).count()).resolves.toBe(1);
     expect(await formProblems(page)).toEqual([]);
   });
 });
@@ -340,7 +339,7 @@ describe('without JavaScript', () => {
     expect(tokens.claims()).toMatchObject({ sub: user.id, amr: ['pwd'] });
 
     await page.goto(`${app.url}/session/end`);
-    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.getByRole('button', { name: 'Sign out of all apps' }).click();
     await page.waitForURL(/\/session\/end\/success/);
     expect(await heading(page)).toBe('You are signed out');
   });

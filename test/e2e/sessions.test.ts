@@ -63,6 +63,8 @@ describe('single sign-on, prompts and logout', () => {
     const again = await authorize(ua, rpA, clientA, { prompt: 'login' });
     expect(again.showsPasswordPage).toBe(true);
     expect(again.step.body).toContain('confirm it is you');
+    // the account is known: its address is filled in, only the password is asked
+    expect(again.step.body).toContain(`value="${user.email}"`);
   });
 
   it('max_age asks again once the sign-in is older, and auth_time tells when it happened', async () => {
@@ -90,7 +92,7 @@ describe('single sign-on, prompts and logout', () => {
     const logoutUrl = oidc.buildEndSessionUrl(rpA, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: clientA.postLogoutRedirectUri, state: 'bye' });
     const confirm = await ua.follow(logoutUrl.href);
     expect(confirm.status).toBe(200);
-    expect(confirm.body).toContain('Yes, sign me out');
+    expect(confirm.body).toContain('Sign out of all apps');
     const done = await ua.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' }, clientA.postLogoutRedirectUri);
     expect(done.location).toBe(`${clientA.postLogoutRedirectUri}?state=bye`);
 

@@ -123,7 +123,7 @@ async function main(): Promise<void> {
 
         await page.goto(`${url}/session/end`);
         await shot(page, '06-logout-confirm');
-        await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+        await page.getByRole('button', { name: 'Sign out of all apps' }).click();
         await page.waitForURL(/\/session\/end\/success/);
         await shot(page, '07-signed-out');
 
