@@ -1,8 +1,9 @@
-// Where the CPU went during a measured window: the server process (its own process.cpuUsage,
+// Where the CPU went during measured windows: the server process (its own process.cpuUsage,
 // reported over IPC, split by thread from /proc), the load generator (this process), and the
 // whole machine (/proc/stat), so the rest (Redis, Postgres, the kernel, anyone else) shows too.
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Child, CpuSample } from './ipc.js';
+import type { Window } from './load.js';
 import { round } from './load.js';
 
 const clockTicks = 100; // USER_HZ; Linux reports /proc times in 1/100 s on every common platform
@@ -12,7 +13,7 @@ export interface Snapshot {
   /** jiffies of the server's main thread and of all its other threads (libuv pool, V8 helpers) */
   serverThreads: { main: number; others: number };
   driver: NodeJS.CpuUsage;
-  machine: { busy: number; total: number };
+  machineBusy: number;
 }
 
 function threadTicks(pid: number): { main: number; others: number } {
@@ -32,60 +33,61 @@ function threadTicks(pid: number): { main: number; others: number } {
   return out;
 }
 
-function machineTicks(): { busy: number; total: number } {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu as [number, number, number, number, number, number, number, number];
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
+function machineBusyTicks(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return user! + nice! + system! + irq! + softirq! + steal!;
 }
 
 export async function snapshot(server: Child): Promise<Snapshot> {
   const serverThreads = threadTicks(server.pid);
-  return { server: await server.cpu(), serverThreads, driver: process.cpuUsage(), machine: machineTicks() };
+  return { server: await server.cpu(), serverThreads, driver: process.cpuUsage(), machineBusy: machineBusyTicks() };
 }
 
-export interface CpuReport {
-  /** CPU seconds of the server process (all threads) inside the window */
-  serverCpuSeconds: number;
-  /** average number of cores the server process kept busy */
-  serverCores: number;
-  /** share of the server's CPU time spent in the kernel (socket reads and writes, mostly) */
-  serverSystemShare: number;
-  serverMainThreadCores: number;
-  serverOtherThreadsCores: number;
-  /** share of the window the server's event loop was busy (1 = saturated main thread) */
-  serverEventLoopUtilization: number;
-  driverCores: number;
-  machineBusyCores: number;
-  /** machine minus server minus driver: Redis, Postgres, kernel, other processes */
-  restCores: number;
+/** CPU seconds (and counters) between the two snapshots of each window, added up. */
+function delta(windows: Array<Window<Snapshot>>) {
+  const d = { seconds: 0, serverUser: 0, serverSystem: 0, main: 0, others: 0, eluActive: 0, eluIdle: 0, driver: 0, machine: 0, counters: {} as Record<string, number> };
+  for (const { before: b, after: a, seconds } of windows) {
+    d.seconds += seconds;
+    d.serverUser += (a.server.userUs - b.server.userUs) / 1e6;
+    d.serverSystem += (a.server.systemUs - b.server.systemUs) / 1e6;
+    d.main += (a.serverThreads.main - b.serverThreads.main) / clockTicks;
+    d.others += (a.serverThreads.others - b.serverThreads.others) / clockTicks;
+    d.eluActive += a.server.elu.active - b.server.elu.active;
+    d.eluIdle += a.server.elu.idle - b.server.elu.idle;
+    d.driver += (a.driver.user + a.driver.system - b.driver.user - b.driver.system) / 1e6;
+    d.machine += (a.machineBusy - b.machineBusy) / clockTicks;
+    for (const [name, value] of Object.entries(a.server.counters ?? {})) {
+      d.counters[name] = (d.counters[name] ?? 0) + value - (b.server.counters?.[name] ?? 0);
+    }
+  }
+  return d;
 }
 
-export function cpuReport(before: Snapshot, after: Snapshot, windowSeconds: number): CpuReport {
-  const serverCpuSeconds = (after.server.userUs + after.server.systemUs - before.server.userUs - before.server.systemUs) / 1e6;
-  const driverSeconds = (after.driver.user + after.driver.system - before.driver.user - before.driver.system) / 1e6;
-  const machineSeconds = (after.machine.busy - before.machine.busy) / clockTicks;
-  const active = after.server.elu.active - before.server.elu.active;
-  const idle = after.server.elu.idle - before.server.elu.idle;
-  const cores = (s: number) => round(s / windowSeconds, 2);
+export function cpuReport(windows: Array<Window<Snapshot>>) {
+  const d = delta(windows);
+  const server = d.serverUser + d.serverSystem;
+  const cores = (s: number) => round(s / d.seconds, 2);
   return {
-    serverCpuSeconds: round(serverCpuSeconds, 2),
-    serverCores: cores(serverCpuSeconds),
-    serverSystemShare: round((after.server.systemUs - before.server.systemUs) / 1e6 / serverCpuSeconds, 2),
-    serverMainThreadCores: cores((after.serverThreads.main - before.serverThreads.main) / clockTicks),
-    serverOtherThreadsCores: cores((after.serverThreads.others - before.serverThreads.others) / clockTicks),
-    serverEventLoopUtilization: round(active / (active + idle), 2),
-    driverCores: cores(driverSeconds),
-    machineBusyCores: cores(machineSeconds),
-    restCores: cores(Math.max(0, machineSeconds - serverCpuSeconds - driverSeconds)),
+    /** CPU seconds of the server process (all threads) inside the windows */
+    serverCpuSeconds: round(server, 2),
+    /** average number of cores the server process kept busy */
+    serverCores: cores(server),
+    /** share of the server's CPU time spent in the kernel (socket reads and writes, page faults) */
+    serverSystemShare: round(d.serverSystem / server, 2),
+    serverMainThreadCores: cores(d.main),
+    serverOtherThreadsCores: cores(d.others),
+    /** share of the time the server's event loop was busy (1 = saturated main thread) */
+    serverEventLoopUtilization: round(d.eluActive / (d.eluActive + d.eluIdle), 2),
+    driverCores: cores(d.driver),
+    machineBusyCores: cores(d.machine),
+    /** machine minus server minus driver: Redis, Postgres, kernel, other processes */
+    restCores: cores(Math.max(0, d.machine - server - d.driver)),
   };
 }
 
-/** The server's own counters (bench/counters.ts) over the window, per operation completed in it. */
-export function perOperation(before: Snapshot, after: Snapshot, operations: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(after.server.counters ?? {})) {
-    out[name] = round((value - (before.server.counters?.[name] ?? 0)) / operations, 2);
-  }
-  return out;
+/** The server's own counters (bench/counters.ts) over the windows, per operation completed in them. */
+export function perOperation(windows: Array<Window<Snapshot>>): Record<string, number> {
+  const d = delta(windows);
+  const ops = windows.reduce((a, w) => a + w.ok, 0);
+  return Object.fromEntries(Object.entries(d.counters).map(([name, n]) => [name, round(n / ops, 2)]));
 }

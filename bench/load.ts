@@ -2,6 +2,7 @@
 // warm-up the measured window opens (a snapshot is taken, e.g. the server's CPU time) and
 // every operation that completes inside it is counted; when it closes, a second snapshot is
 // taken and the workers finish what they are doing. Bounded both in time and in operations.
+// Windows of several rounds (alternated between servers, so both see the same machine) add up.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -15,7 +16,7 @@ export interface LoadOptions<S> {
   snapshot: () => Promise<S>;
 }
 
-export interface LoadResult<S> {
+export interface Window<S> {
   workers: number;
   /** operations completed inside the window */
   ok: number;
@@ -23,21 +24,20 @@ export interface LoadResult<S> {
   totalOk: number;
   errors: number;
   errorSamples: string[];
-  windowSeconds: number;
-  perSecond: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  seconds: number;
+  latenciesMs: number[];
   before: S;
   after: S;
 }
 
-export async function closedLoop<S>(opts: LoadOptions<S>, op: (worker: number) => Promise<void>): Promise<LoadResult<S>> {
+export async function closedLoop<S>(opts: LoadOptions<S>, op: (worker: number) => Promise<void>): Promise<Window<S>> {
   let phase: 'warmup' | 'measure' | 'done' = 'warmup';
   let started = 0;
   let ok = 0;
   let totalOk = 0;
   let errors = 0;
   const errorSamples = new Set<string>();
-  const latencies: number[] = [];
+  const latenciesMs: number[] = [];
   const deadline = performance.now() + opts.warmupMs + opts.durationMs;
 
   async function worker(id: number) {
@@ -49,7 +49,7 @@ export async function closedLoop<S>(opts: LoadOptions<S>, op: (worker: number) =
         totalOk++;
         if (phase === 'measure') {
           ok++;
-          latencies.push(performance.now() - t0);
+          latenciesMs.push(performance.now() - t0);
         }
       } catch (err) {
         if (phase === 'measure') errors++;
@@ -72,23 +72,28 @@ export async function closedLoop<S>(opts: LoadOptions<S>, op: (worker: number) =
   phase = 'measure';
   await waitFor(opts.durationMs);
   phase = 'done';
-  const windowSeconds = (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
   const after = await opts.snapshot();
   await running;
+  return { workers: opts.workers, ok, totalOk, errors, errorSamples: [...errorSamples], seconds, latenciesMs, before, after };
+}
 
-  latencies.sort((a, b) => a - b);
+/** Throughput and latency of one or more windows taken together. */
+export function summarize(windows: Array<Window<unknown>>) {
+  const sum = (f: (w: Window<unknown>) => number) => windows.reduce((a, w) => a + f(w), 0);
+  const ok = sum((w) => w.ok);
+  const seconds = sum((w) => w.seconds);
+  const latencies = windows.flatMap((w) => w.latenciesMs).sort((a, b) => a - b);
   const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN, 1);
   return {
-    workers: opts.workers,
+    workers: windows[0]?.workers ?? 0,
+    windows: windows.length,
     ok,
-    totalOk,
-    errors,
-    errorSamples: [...errorSamples],
-    windowSeconds: round(windowSeconds, 2),
-    perSecond: round(ok / windowSeconds, 1),
+    errors: sum((w) => w.errors),
+    errorSamples: [...new Set(windows.flatMap((w) => w.errorSamples))].slice(0, 3),
+    windowSeconds: round(seconds, 2),
+    perSecond: round(ok / seconds, 1),
     latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: round(latencies.at(-1) ?? NaN, 1) },
-    before,
-    after,
   };
 }
 

@@ -1,21 +1,24 @@
 // `npm run bench`: Twofold's throughput against references measured in the same run on this
-// machine, with real Postgres and Redis. Prints one JSON document on stdout, progress on stderr.
+// machine, with real Postgres and Redis. Prints one JSON document on stdout, progress on stderr
+// (`npm run -s bench` keeps npm's own banner off stdout).
 //
 // Settings (environment): BENCH_CONNECTIONS (client-credentials connections, default 16),
 // BENCH_USERS (concurrent sign-in virtual users, default 8), BENCH_SECONDS (measured seconds per
-// phase, default 10), BENCH_PROFILE=<dir> (write a CPU profile of each server during each
-// measured window to <dir>/<phase>.cpuprofile; read them with bench/profile-top.ts; profiling
-// slows the servers, so such a run is for finding costs, not for the figures).
+// server and phase, default 10), BENCH_ROUNDS (each phase is measured in this many alternating
+// windows, default 2), BENCH_PROFILE=<dir> (CPU profile of the server in each measured window,
+// <dir>/<phase>-<round>.cpuprofile, read them with bench/profile-top.ts; profiling slows the
+// servers, so such a run is for finding costs, not for the figures).
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
-import { argon2Reference, combineReferences } from './argon2-reference.js';
+import { argon2Reference, combineReferences, type Argon2Reference } from './argon2-reference.js';
 import { clientCredentialsOp } from './client-credentials.js';
-import { cpuReport, perOperation, snapshot } from './cpu.js';
+import { cpuReport, perOperation, snapshot, type Snapshot } from './cpu.js';
 import { startChild, type Child } from './ipc.js';
-import { closedLoop, round } from './load.js';
+import { closedLoop, round, summarize, type Window } from './load.js';
+import { method } from './method.js';
 import { memoryByKind } from './redis-memory.js';
 import { createBenchEnvironment, seed, type BenchEnvironment } from './setup.js';
 import { signInOp } from './signin-driver.js';
@@ -28,11 +31,13 @@ const intEnv = (name: string, fallback: number, max: number) => {
 const settings = {
   connections: intEnv('BENCH_CONNECTIONS', 16, 256),
   virtualUsers: intEnv('BENCH_USERS', 8, 256),
-  warmupSeconds: 3,
   measureSeconds: intEnv('BENCH_SECONDS', 10, 30),
-  maxTokenRequestsPerPhase: 500_000,
-  maxSignInsPerPhase: 20_000,
-  argon2ReferenceSeconds: 3,
+  rounds: intEnv('BENCH_ROUNDS', 2, 5),
+  firstWarmupSeconds: 3,
+  laterWarmupSeconds: 1,
+  argon2ReferenceSeconds: 2,
+  maxTokenRequestsPerWindow: 300_000,
+  maxSignInsPerWindow: 10_000,
   profileDir: process.env.BENCH_PROFILE,
 };
 const target = { clientCredentialsRatio: 0.8, signInsPerCoreRatio: 0.8, redisBytesPerSession: 2048 };
@@ -41,42 +46,35 @@ const hardLimitMs = 170_000;
 const progress = (msg: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
 const packageVersion = (name: string) => (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
 
-/** Snapshots for a measured window; with BENCH_PROFILE, the server is profiled inside it. */
-function windowSnapshots(server: Child, phase: string) {
-  const file = settings.profileDir ? resolve(settings.profileDir, `${phase}.cpuprofile`) : undefined;
+/** One measured window of `op` against `server`; with BENCH_PROFILE the server is profiled inside it. */
+function measure(server: Child, phase: string, round: number, workers: number, maxOps: number, op: (worker: number) => Promise<void>) {
+  const file = settings.profileDir ? resolve(settings.profileDir, `${phase}-${round + 1}.cpuprofile`) : undefined;
   let opened = false;
-  return async () => {
-    if (!opened) {
-      opened = true;
-      if (file) await server.profileStart();
-      return snapshot(server);
-    }
-    const s = await snapshot(server);
-    if (file) await server.profileStop(file);
-    return s;
-  };
+  return closedLoop<Snapshot>(
+    {
+      workers,
+      warmupMs: (round === 0 ? settings.firstWarmupSeconds : settings.laterWarmupSeconds) * 1000,
+      durationMs: (settings.measureSeconds * 1000) / settings.rounds,
+      maxOps,
+      async snapshot() {
+        if (!opened) {
+          opened = true;
+          if (file) await server.profileStart();
+          return snapshot(server);
+        }
+        const s = await snapshot(server);
+        if (file) await server.profileStop(file);
+        return s;
+      },
+    },
+    op,
+  );
 }
 
-/** client credentials with the same driver against either server */
-async function clientCredentials(server: Child, client: { clientId: string; clientSecret: string }, phase: string) {
-  const driver = clientCredentialsOp(server.url, client, settings.connections);
-  try {
-    const r = await closedLoop(
-      {
-        workers: settings.connections,
-        warmupMs: settings.warmupSeconds * 1000,
-        durationMs: settings.measureSeconds * 1000,
-        maxOps: settings.maxTokenRequestsPerPhase,
-        snapshot: windowSnapshots(server, phase),
-      },
-      driver.op,
-    );
-    const cpu = cpuReport(r.before, r.after, r.windowSeconds);
-    const { before: _b, after: _a, ...rest } = r;
-    return { ...rest, tokensPerServerCpuSecond: round(r.ok / cpu.serverCpuSeconds, 1), cpu, perToken: perOperation(r.before, r.after, r.ok) };
-  } finally {
-    await driver.close();
-  }
+function figures(windows: Array<Window<Snapshot>>) {
+  const summary = summarize(windows);
+  const cpu = cpuReport(windows);
+  return { ...summary, perServerCpuSecond: round(summary.ok / cpu.serverCpuSeconds, 1), cpu, perOperation: perOperation(windows) };
 }
 
 async function main() {
@@ -87,7 +85,7 @@ async function main() {
   const children: Child[] = [];
   let env: BenchEnvironment | undefined;
 
-  // whatever happens, remove the database and the keys, and stop the children
+  // whatever happens, stop the children and remove the database and the keys
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
@@ -104,12 +102,7 @@ async function main() {
 
   try {
     let t = performance.now();
-    progress('argon2id reference: verifications back to back on one core');
-    const argon2Before = await argon2Reference({ durationMs: settings.argon2ReferenceSeconds * 1000, maxOps: 2000 });
-    lap('argon2ReferenceBefore', t);
-
-    t = performance.now();
-    progress('creating the bench database and Redis prefix, seeding');
+    progress('creating the bench database and Redis prefix, seeding, starting the servers');
     env = await createBenchEnvironment();
     const data = await seed(env, settings.virtualUsers);
     if (settings.profileDir) await mkdir(settings.profileDir, { recursive: true });
@@ -120,30 +113,38 @@ async function main() {
     children.push(bare, twofold);
     lap('setup', t);
 
+    // Client credentials: the same driver against both servers, in alternating windows
+    // (bare, Twofold, Twofold, bare, …) so that both see the same machine.
     t = performance.now();
-    progress(`client credentials, bare oidc-provider, ${settings.connections} connections`);
-    const ccBare = await clientCredentials(bare, data.service, 'client-credentials-bare');
-    lap('clientCredentialsBare', t);
+    const cc: Record<'bare' | 'twofold', Array<Window<Snapshot>>> = { bare: [], twofold: [] };
+    for (let r = 0; r < settings.rounds; r++) {
+      for (const name of r % 2 === 0 ? (['bare', 'twofold'] as const) : (['twofold', 'bare'] as const)) {
+        progress(`client credentials, ${name === 'bare' ? 'bare oidc-provider' : 'Twofold'}, ${settings.connections} connections, round ${r + 1}/${settings.rounds}`);
+        const server = name === 'bare' ? bare : twofold;
+        const driver = clientCredentialsOp(server.url, data.service, settings.connections);
+        cc[name].push(await measure(server, `client-credentials-${name}`, r, settings.connections, settings.maxTokenRequestsPerWindow, driver.op).finally(() => driver.close()));
+      }
+    }
+    lap('clientCredentials', t);
 
+    // Password sign-ins, each window between two runs of the argon2id reference.
     t = performance.now();
-    progress(`client credentials, Twofold, ${settings.connections} connections`);
-    const ccTwofold = await clientCredentials(twofold, data.service, 'client-credentials-twofold');
-    lap('clientCredentialsTwofold', t);
-
-    t = performance.now();
-    progress(`password sign-ins, Twofold, ${settings.virtualUsers} virtual users`);
+    const referenceRun = () => argon2Reference({ durationMs: settings.argon2ReferenceSeconds * 1000, maxOps: 1000 });
+    const references: Argon2Reference[] = [];
+    const signIns: Array<Window<Snapshot>> = [];
     const driver = signInOp(twofold.url, data.app, data.users, settings.virtualUsers);
-    const signIns = await closedLoop(
-      {
-        workers: settings.virtualUsers,
-        warmupMs: settings.warmupSeconds * 1000,
-        durationMs: settings.measureSeconds * 1000,
-        maxOps: settings.maxSignInsPerPhase,
-        snapshot: windowSnapshots(twofold, 'sign-ins-twofold'),
-      },
-      driver.op,
-    ).finally(() => driver.close());
-    const signInCpu = cpuReport(signIns.before, signIns.after, signIns.windowSeconds);
+    try {
+      for (let r = 0; r < settings.rounds; r++) {
+        progress(`argon2id reference: verifications back to back on one core`);
+        references.push(await referenceRun());
+        progress(`password sign-ins, Twofold, ${settings.virtualUsers} virtual users, round ${r + 1}/${settings.rounds}`);
+        signIns.push(await measure(twofold, 'sign-ins', r, settings.virtualUsers, settings.maxSignInsPerWindow, driver.op));
+      }
+    } finally {
+      await driver.close();
+    }
+    progress(`argon2id reference: verifications back to back on one core`);
+    references.push(await referenceRun());
     lap('signIns', t);
 
     t = performance.now();
@@ -151,21 +152,19 @@ async function main() {
     const kinds = await memoryByKind(env.redis, env.redisPrefix);
     lap('redisMemory', t);
 
-    t = performance.now();
-    progress('argon2id reference again, now that the machine has been under load');
-    const argon2 = combineReferences([argon2Before, await argon2Reference({ durationMs: settings.argon2ReferenceSeconds * 1000, maxOps: 2000 })]);
-    lap('argon2ReferenceAfter', t);
-
-    const signInKinds = Object.entries(kinds).filter(([kind]) => kind !== 'ClientCredentials');
-    const sessions = kinds['Session'];
-    const bytesPerSession = sessions ? Math.round(sessions.bytes / sessions.keys) : NaN;
-    const bytesPerSessionWithUid = sessions ? Math.round((sessions.bytes + (kinds['Session uid pointer']?.bytes ?? 0)) / sessions.keys) : NaN;
-    const bytesPerSignIn = Math.round(signInKinds.reduce((sum, [, k]) => sum + k.bytes, 0) / signIns.totalOk);
-    const signInsPerServerCpuSecond = signIns.ok / signInCpu.serverCpuSeconds;
-    const { before: _b, after: _a, ...signInFigures } = signIns;
-
+    const ccTwofold = figures(cc.twofold);
+    const ccBare = figures(cc.bare);
     const ccRatio = ccTwofold.perSecond / ccBare.perSecond;
-    const signInRatio = signInsPerServerCpuSecond / argon2.perCpuSecond;
+    const signIn = figures(signIns);
+    const argon2 = combineReferences(references);
+    const signInRatio = signIn.perServerCpuSecond / argon2.perCpuSecond;
+
+    const signInsCompleted = signIns.reduce((a, w) => a + w.totalOk, 0);
+    const sessions = kinds['Session'];
+    const signInKeysBytes = Object.entries(kinds)
+      .filter(([kind]) => kind !== 'ClientCredentials')
+      .reduce((sum, [, k]) => sum + k.bytes, 0);
+    const bytesPerSessionWithUid = sessions ? Math.round((sessions.bytes + (kinds['Session uid pointer']?.bytes ?? 0)) / sessions.keys) : NaN;
     durations.total = round((performance.now() - t0) / 1000, 2);
 
     const result = {
@@ -182,43 +181,32 @@ async function main() {
         redis: env.redisVersion,
         oidcProvider: packageVersion('oidc-provider'),
         nodeRsArgon2: packageVersion('@node-rs/argon2'),
+        loadDriver: `undici ${packageVersion('undici')} Pool`,
       },
-      settings,
-      method: {
-        processes:
-          'Twofold (bench/server.ts, built like test/support/app.ts: production config parser, real Postgres and Redis, LOG_LEVEL=silent) and the bare oidc-provider (bench/bare-provider.ts) each run in their own child process; the load generator (undici Pool, closed loop: N workers issue one operation after another) runs in the parent. Each phase warms up for warmupSeconds, then counts the operations completed in a measureSeconds window.',
-        cpu: 'serverCpuSeconds is the server child process.cpuUsage() delta over the window (all its threads: the main thread, the libuv pool where argon2id runs, V8 helpers), reported over IPC; the main/other thread split is from /proc/<pid>/task/*/stat; driverCores is this process; machineBusyCores is /proc/stat; restCores = machine - server - driver (Redis, Postgres, kernel, anything else running). perToken / perSignIn: HTTP requests, Redis commands and round trips (a MULTI or pipeline is one) and Postgres queries the Twofold process made in the window, counted inside it by wrapping ioredis and pg (bench/counters.ts), divided by the operations completed.',
-        clientCredentials: 'POST /token grant_type=client_credentials with client_secret_basic, N keep-alive connections. Twofold reads the client from Postgres (clients table, AES-GCM sealed secret) and stores the token in Redis; the reference uses a static client and the in-memory adapter. ratio = Twofold tokens/s ÷ reference tokens/s (same driver, same N, same run); ratioPerServerCpuSecond compares tokens per CPU-second of each server process.',
-        signIns: 'One sign-in = GET /auth (PKCE S256) → GET the sign-in page → POST e-mail, password and CSRF token → GET the resume URL → 303 to redirect_uri with code → POST /token (authorization_code, client_secret_basic). Each sign-in uses a fresh cookie jar (a new browser, a new session); N virtual users run concurrently, user i signs in as account i. Latency is of one whole sign-in.',
-        perCore:
-          'signInsPerServerCpuSecond = sign-ins completed in the window ÷ CPU seconds the Twofold process used in the same window (= sign-ins/s ÷ cores the server process actually used). ratio = that ÷ argon2id verifications per CPU second of @node-rs/argon2 verifySync back to back on one thread with src/passwords/hasher.ts argon2Params, run before and after the load phases (per CPU second, not per wall second, because on a shared machine that thread may get less than a core; coresUsed shows how much it got). Postgres and Redis CPU is not in the denominator (it is in restCores).',
-        redis: 'After the sign-ins, MEMORY USAGE <key> SAMPLES 0 of every key under the run prefix, grouped by kind (src/oidc/adapter.ts layout). bytesPerSession = Session records ÷ sessions; withUidPointer adds the oidc:Session:uid:* pointers; bytesPerSignIn = every key except client-credentials tokens ÷ all sign-ins completed (warm-up included), so it includes short-lived keys (authorization codes, 60 s) that were still alive.',
-      },
+      settings: { ...settings, profileDir: settings.profileDir ?? null },
+      method,
       clientCredentials: {
         twofold: ccTwofold,
         bareOidcProvider: ccBare,
         ratio: round(ccRatio),
-        ratioPerServerCpuSecond: round(ccTwofold.tokensPerServerCpuSecond / ccBare.tokensPerServerCpuSecond),
+        ratioPerServerCpuSecond: round(ccTwofold.perServerCpuSecond / ccBare.perServerCpuSecond),
         target: target.clientCredentialsRatio,
         meetsTarget: ccRatio >= target.clientCredentialsRatio,
       },
       passwordSignIns: {
-        ...signInFigures,
-        signInsPerServerCpuSecond: round(signInsPerServerCpuSecond, 2),
-        serverCpuMsPerSignIn: round((signInCpu.serverCpuSeconds * 1000) / signIns.ok, 2),
-        cpu: signInCpu,
-        perSignIn: perOperation(signIns.before, signIns.after, signIns.ok),
+        ...signIn,
+        serverCpuMsPerSignIn: round((signIn.cpu.serverCpuSeconds * 1000) / signIn.ok, 2),
         argon2Reference: argon2,
         ratio: round(signInRatio),
         target: target.signInsPerCoreRatio,
         meetsTarget: signInRatio >= target.signInsPerCoreRatio,
       },
       redis: {
-        signInsCompleted: signIns.totalOk,
+        signInsCompleted,
         sessions: sessions?.keys ?? 0,
-        bytesPerSession,
+        bytesPerSession: sessions ? Math.round(sessions.bytes / sessions.keys) : NaN,
         bytesPerSessionWithUidPointer: bytesPerSessionWithUid,
-        bytesPerSignIn,
+        bytesPerSignIn: Math.round(signInKeysBytes / signInsCompleted),
         byKind: kinds,
         target: target.redisBytesPerSession,
         meetsTarget: bytesPerSessionWithUid < target.redisBytesPerSession,
