@@ -48,7 +48,14 @@ export async function ensureSigningKeys({ db, box, clock }: KeyLifecycleDeps): P
 
 /**
  * Add a new key per algorithm that signs from now + activationDelaySeconds; every older key is
- * retired once the new one signs plus the longest token lifetime.
+ * retired once the new one signs plus the activation delay plus the longest token lifetime.
+ *
+ * The activation delay must cover one key refresh of every replica (KEY_REFRESH_SECONDS): it is
+ * what guarantees the new key is published everywhere before it signs. The same staleness delays
+ * the switch at the other end: a replica that last reloaded just before signs_from keeps
+ * signing with the old key until its next reload, up to one refresh interval later. Retiring at
+ * signs_from + longest token cut those tokens off before they expired, so the old keys stay
+ * published for one more activation delay.
  */
 export async function rotateSigningKeys(
   { db, box, clock }: KeyLifecycleDeps,
@@ -58,7 +65,7 @@ export async function rotateSigningKeys(
     const repo = createSigningKeysRepo(tx);
     await repo.lock();
     const signsFrom = new Date(clock.now() + opts.activationDelaySeconds * 1000);
-    const retireAt = new Date(signsFrom.getTime() + opts.longestTokenSeconds * 1000);
+    const retireAt = new Date(signsFrom.getTime() + (opts.activationDelaySeconds + opts.longestTokenSeconds) * 1000);
     const out = [];
     for (const alg of signingAlgs) {
       const key = await newKey(alg, box, signsFrom);
