@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config, ParsedConfig } from './schema.js';
+import { ConfigError, type Config, type ParsedConfig } from './schema.js';
 
 interface LocalSecrets {
   encryptionKey: string;
@@ -18,7 +18,7 @@ export function withLocalSecrets(parsed: ParsedConfig): Config {
   const file = join(parsed.dataDir, 'secrets.json');
   let secrets: LocalSecrets;
   if (existsSync(file)) {
-    secrets = JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+    secrets = readSecrets(file);
   } else {
     mkdirSync(parsed.dataDir, { recursive: true, mode: 0o700 });
     secrets = { encryptionKey: randomBytes(32).toString('base64'), cookieKeys: [randomBytes(32).toString('base64url')] };
@@ -29,4 +29,22 @@ export function withLocalSecrets(parsed: ParsedConfig): Config {
     encryptionKey: parsed.encryptionKey ?? Buffer.from(secrets.encryptionKey, 'base64'),
     cookieKeys: parsed.cookieKeys ?? secrets.cookieKeys,
   };
+}
+
+/** A damaged file must stop the start with a message naming it, not a JSON or Buffer error. */
+function readSecrets(file: string): LocalSecrets {
+  let parsed: Partial<LocalSecrets> | undefined;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>;
+  } catch {
+    parsed = undefined;
+  }
+  const keyOk = typeof parsed?.encryptionKey === 'string' && Buffer.from(parsed.encryptionKey, 'base64').length === 32;
+  const cookiesOk = Array.isArray(parsed?.cookieKeys) && parsed.cookieKeys.length > 0 && parsed.cookieKeys.every((k) => typeof k === 'string' && k.length >= 32);
+  if (!parsed || !keyOk || !cookiesOk) {
+    throw new ConfigError([
+      `${file} is damaged (it holds the generated ENCRYPTION_KEY and COOKIE_KEYS of this data directory). Restore it from a backup; deleting it makes the stored signing keys and client secrets unreadable.`,
+    ]);
+  }
+  return parsed as LocalSecrets;
 }

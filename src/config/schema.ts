@@ -29,11 +29,21 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL (${protocols.join(' or ')})`);
 
+/** OpenID Connect Discovery 1.0 §3: the issuer is a URL with no query or fragment component. */
+const issuerUrl = url(['http:', 'https:']).refine((v) => {
+  try {
+    const u = new URL(v);
+    return !u.search && !u.hash && !v.includes('?') && !v.includes('#') && !u.username && !u.password;
+  } catch {
+    return true; // not a URL at all: the check above already says so
+  }
+}, 'must not have a query, a fragment or credentials (OpenID Connect Discovery: the issuer is compared character for character)');
+
 export const envSchema = z
   .object({
     PORT: positiveInt.max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
-    ISSUER: url(['http:', 'https:']).optional(),
+    ISSUER: issuerUrl.optional(),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     DATA_DIR: z.string().min(1).default('.twofold'),
     PG_POOL_MAX: positiveInt.max(100).default(10),
@@ -119,14 +129,14 @@ export function parseConfig(source: Record<string, string | undefined>): ParsedC
       ...(parsed.error?.issues ?? []).map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const value = env[name];
-        const got = value === undefined ? 'missing' : secretNames.has(name) ? 'got a value' : `got ${JSON.stringify(value)}`;
+        const got = value === undefined ? 'missing' : secretNames.has(name) ? 'got a value' : `got ${JSON.stringify(withoutCredentials(value))}`;
         return `${name} ${issue.message} (${got})`;
       }),
       ...missing,
     ]);
   }
   const e = parsed.data;
-  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const embedded = !e.DATABASE_URL;
   return {
     port: e.PORT,
@@ -150,3 +160,16 @@ export function parseConfig(source: Record<string, string | undefined>): ParsedC
 }
 
 const secretNames = new Set(['ENCRYPTION_KEY', 'COOKIE_KEYS', 'DATABASE_URL', 'REDIS_URL']);
+
+/** A value echoed in an error may be a URL with a password in it (ISSUER=https://u:p@…). */
+function withoutCredentials(value: string): string {
+  try {
+    const u = new URL(value);
+    if (!u.username && !u.password) return value;
+    u.username = u.username ? '***' : '';
+    u.password = u.password ? '***' : '';
+    return u.href;
+  } catch {
+    return value;
+  }
+}
