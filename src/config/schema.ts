@@ -147,7 +147,11 @@ export function parseConfig(source: Record<string, string | undefined>): ParsedC
     logLevel: e.LOG_LEVEL,
     postgres: e.DATABASE_URL
       ? { mode: 'external', url: e.DATABASE_URL, poolMax: e.PG_POOL_MAX }
-      : { mode: 'embedded', dataDir: e.DATA_DIR, poolMax: e.PG_POOL_MAX },
+      : // PGlite is one Postgres session behind pglite-socket, which queues every protocol message
+        // on its own: with several connections, one connection's Parse/Bind/Execute interleave
+        // with another's and the unnamed statement or portal is gone ("portal \"\" does not
+        // exist") as soon as a transaction is open. One connection serialises them.
+        { mode: 'embedded', dataDir: e.DATA_DIR, poolMax: embeddedPoolMax },
     redis: e.REDIS_URL ? { mode: 'external', url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : { mode: 'memory', prefix: e.REDIS_PREFIX },
     dataDir: e.DATA_DIR,
     encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : undefined,
@@ -158,6 +162,9 @@ export function parseConfig(source: Record<string, string | undefined>): ParsedC
     demo: e.DEMO ?? embedded,
   };
 }
+
+/** connections to the embedded PGlite; PG_POOL_MAX applies to an external server only */
+export const embeddedPoolMax = 1;
 
 const secretNames = new Set(['ENCRYPTION_KEY', 'COOKIE_KEYS', 'DATABASE_URL', 'REDIS_URL']);
 

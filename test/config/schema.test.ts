@@ -27,7 +27,7 @@ describe('parseConfig', () => {
       secureCookies: false,
       trustProxy: false,
       logLevel: 'info',
-      postgres: { mode: 'embedded', dataDir: '.twofold', poolMax: 10 },
+      postgres: { mode: 'embedded', dataDir: '.twofold', poolMax: 1 },
       redis: { mode: 'memory', prefix: 'twofold:' },
       dataDir: '.twofold',
       encryptionKey: undefined,
@@ -75,6 +75,12 @@ describe('parseConfig', () => {
       demo: false,
     });
     expect(c.encryptionKey).toEqual(Buffer.alloc(32, 9));
+  });
+
+  it('gives the embedded PGlite one connection whatever PG_POOL_MAX says', () => {
+    // one PGlite session: more connections interleave their protocol messages (see embedded.test.ts)
+    expect(parseConfig({ PG_POOL_MAX: '20' }).postgres).toEqual({ mode: 'embedded', dataDir: '.twofold', poolMax: 1 });
+    expect(parseConfig({ ...external, PG_POOL_MAX: '20' }).postgres.poolMax).toBe(20);
   });
 
   it('turns the demo off by default with an external database', () => {
