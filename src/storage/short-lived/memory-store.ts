@@ -2,7 +2,7 @@
 // as the Redis store, TTLs included: expired entries are invisible at once and swept
 // periodically so memory stays bounded. Only for a single process.
 import { systemClock, type Clock } from '../../clock.js';
-import type { RecordIndexes, ShortLivedStore, StoredRecord } from './store.js';
+import { assertTtl, type RecordIndexes, type ShortLivedStore, type StoredRecord } from './store.js';
 
 type Value = { kind: 'string'; value: string } | { kind: 'record'; record: StoredRecord } | { kind: 'set'; members: Set<string> };
 interface Entry {
@@ -34,6 +34,7 @@ export function createMemoryStore(clock: Clock = systemClock, sweepEveryMs = 60_
     kind: 'memory',
 
     async putRecord(key, value, ttlSeconds, indexes: RecordIndexes = {}) {
+      if (ttlSeconds !== undefined) assertTtl(ttlSeconds);
       const expiresAt = expiry(ttlSeconds);
       entries.set(key, { data: { kind: 'record', record: { value } }, expiresAt });
       for (const [indexKey, target] of indexes.pointers ?? []) {
@@ -75,6 +76,7 @@ export function createMemoryStore(clock: Clock = systemClock, sweepEveryMs = 60_
       return e?.data.kind === 'string' ? e.data.value : undefined;
     },
     async set(key, value, ttlSeconds) {
+      assertTtl(ttlSeconds);
       entries.set(key, { data: { kind: 'string', value }, expiresAt: expiry(ttlSeconds) });
     },
     async take(key) {
@@ -86,6 +88,7 @@ export function createMemoryStore(clock: Clock = systemClock, sweepEveryMs = 60_
       for (const key of keys) entries.delete(key);
     },
     async incr(key, ttlSeconds) {
+      assertTtl(ttlSeconds);
       const e = live(key);
       const n = e?.data.kind === 'string' ? Number(e.data.value) + 1 : 1;
       entries.set(key, { data: { kind: 'string', value: String(n) }, expiresAt: e ? e.expiresAt : expiry(ttlSeconds) });

@@ -2,7 +2,7 @@
 // consuming one is a single HSET on an existing key (TTL kept, never resurrected by a late
 // consume). Every key gets the configured prefix; set members are stored without it.
 import { Redis } from 'ioredis';
-import type { RecordIndexes, ShortLivedStore, StoredRecord } from './store.js';
+import { assertTtl, type RecordIndexes, type ShortLivedStore, type StoredRecord } from './store.js';
 
 // Only a record (a hash) can be consumed: a missing or expired key stays missing, and a key of
 // another kind (an index entry named by a crafted id) is left alone.
@@ -50,6 +50,7 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
     kind: 'redis',
 
     async putRecord(key, value, ttlSeconds, indexes: RecordIndexes = {}) {
+      if (ttlSeconds !== undefined) assertTtl(ttlSeconds);
       const tx = redis.multi().del(k(key)).hset(k(key), 'v', value);
       if (ttlSeconds) tx.expire(k(key), ttlSeconds);
       for (const [indexKey, target] of indexes.pointers ?? []) {
@@ -88,6 +89,7 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
       return (await redis.get(k(key))) ?? undefined;
     },
     async set(key, value, ttlSeconds) {
+      assertTtl(ttlSeconds);
       await redis.set(k(key), value, 'EX', ttlSeconds);
     },
     async take(key) {
@@ -97,6 +99,7 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
       if (keys.length) await redis.del(...keys.map(k));
     },
     async incr(key, ttlSeconds) {
+      assertTtl(ttlSeconds);
       return Number(await redis.eval(INCR_WITH_TTL, 1, k(key), String(ttlSeconds)));
     },
     async ttl(key) {
@@ -113,9 +116,27 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
   };
 }
 
-/** Connect to Redis; fails fast at start-up instead of queueing commands forever. */
+/**
+ * Connect to Redis; fails fast at start-up instead of queueing commands forever. A failed
+ * attempt is stopped (ioredis would otherwise keep reconnecting in the background, printing
+ * "Unhandled error event" every few hundred ms) and reported with its cause, not as ioredis'
+ * bare "Connection is closed". The URL is left out of the message: it may hold a password.
+ */
 export async function connectRedis(url: string): Promise<Redis> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
-  await redis.connect();
+  let cause: unknown;
+  const remember = (err: unknown) => {
+    cause ??= err;
+  };
+  redis.on('error', remember);
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    cause ??= err;
+    throw new Error(`cannot connect to Redis (REDIS_URL): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  } finally {
+    redis.off('error', remember);
+  }
   return redis;
 }

@@ -18,7 +18,7 @@ export interface RecordIndexes {
 
 export interface ShortLivedStore {
   readonly kind: 'redis' | 'memory';
-  /** Replace a record (clearing any consumed mark) and write its indexes, in one atomic step. */
+  /** Replace a record (clearing any consumed mark) and write its indexes, in one atomic step; no TTL when undefined. */
   putRecord(key: string, value: string, ttlSeconds: number | undefined, indexes?: RecordIndexes): Promise<void>;
   getRecord(key: string): Promise<StoredRecord | undefined>;
   /** Mark an existing record consumed, keeping its TTL; false when there is no such record. */
@@ -38,4 +38,12 @@ export interface ShortLivedStore {
 
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * TTLs are whole seconds above zero. Redis refuses anything else (EXPIRE 1.5, SET EX 0) while a
+ * plain Map would take it, so both stores check here: a wrong TTL fails in development too.
+ */
+export function assertTtl(ttlSeconds: number): void {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`TTL must be a whole number of seconds above 0, got ${ttlSeconds}`);
 }

@@ -2,7 +2,7 @@
 // connection of its own, and the on-the-wire layout. The behaviour both stores share is in
 // store-contract.test.ts.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import type { Redis } from 'ioredis';
 import { connectRedis, createRedisStore } from '../../../src/storage/short-lived/redis-store.js';
@@ -104,7 +104,16 @@ describe('connection', () => {
     await expect(own.ping()).rejects.toThrow(/closed/i);
   });
 
-  it('connectRedis fails at start-up when Redis is unreachable instead of queueing forever', async () => {
-    await expect(connectRedis('redis://127.0.0.1:1')).rejects.toThrow();
+  it('connectRedis fails at start-up with the cause when Redis is unreachable, and stops trying', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await expect(connectRedis('redis://:hunter2@127.0.0.1:1')).rejects.toThrow(/ECONNREFUSED/);
+      await expect(connectRedis('redis://:hunter2@127.0.0.1:1')).rejects.not.toThrow(/hunter2/);
+      // ioredis retries after 50, 100, 150… ms; nothing may still be reconnecting
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });

@@ -239,6 +239,15 @@ describe.each([
     });
   });
 
+  it('refuses a TTL that is not a whole number of seconds above 0, before writing anything', async () => {
+    for (const ttl of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(h.store.set('k', 'v', ttl), String(ttl)).rejects.toThrow(RangeError);
+      await expect(h.store.incr('n', ttl), String(ttl)).rejects.toThrow(RangeError);
+      await expect(h.store.putRecord('r', 'v', ttl, { pointers: [['p', 'r']], sets: ['s'] }), String(ttl)).rejects.toThrow(RangeError);
+    }
+    for (const key of ['k', 'n', 'r', 'p', 's']) expect(await h.exists(key), key).toBe(false);
+  });
+
   it('answers ping', async () => {
     await expect(h.store.ping()).resolves.toBeUndefined();
   });
