@@ -86,6 +86,17 @@ describe('Redis store layout', () => {
     await redisHarness(redis, prefix).close();
   });
 
+  it('does not resurrect a record that Redis itself expired (lazy expiry, no elapse helper)', async () => {
+    const prefix = storePrefix();
+    const store = createRedisStore(redis, prefix);
+    await store.putRecord('code', 'v', 60);
+    await redis.pexpire(prefix + 'code', 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.consumeRecord('code', 1)).toBe(false);
+    expect(await redis.exists(prefix + 'code')).toBe(0);
+    expect(await store.getRecord('code')).toBeUndefined();
+  });
+
   it('keeps set members unprefixed, so the prefix can change without rewriting sets', async () => {
     const prefix = storePrefix();
     const store = createRedisStore(redis, prefix);
