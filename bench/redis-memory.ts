@@ -7,8 +7,8 @@ export interface KeyKind {
   keys: number;
   bytes: number;
   bytesEach: number;
-  /** remaining TTL of one key of this kind, seconds (-1: none) */
-  ttlSample: number;
+  /** the longest remaining TTL among the keys of this kind, seconds (-1: a key without TTL) */
+  ttlMax: number;
 }
 
 export function kindOf(logicalKey: string): string {
@@ -43,9 +43,11 @@ export async function memoryByKind(redis: Redis, prefix: string): Promise<Record
     batch.forEach((key, j) => {
       const bytes = Number(results[2 * j]?.[1] ?? 0); // a key that expired meanwhile: null → 0
       if (!bytes) return;
-      const kind = (kinds[kindOf(key.slice(prefix.length))] ??= { keys: 0, bytes: 0, bytesEach: 0, ttlSample: Number(results[2 * j + 1]?.[1]) });
+      const ttl = Number(results[2 * j + 1]?.[1]);
+      const kind = (kinds[kindOf(key.slice(prefix.length))] ??= { keys: 0, bytes: 0, bytesEach: 0, ttlMax: ttl });
       kind.keys++;
       kind.bytes += bytes;
+      kind.ttlMax = kind.ttlMax === -1 || ttl === -1 ? -1 : Math.max(kind.ttlMax, ttl);
     });
   }
   for (const kind of Object.values(kinds)) kind.bytesEach = Math.round(kind.bytes / kind.keys);
