@@ -14,9 +14,8 @@ import { createPasswordHasher, type PasswordHasher } from './passwords/hasher.js
 import { createAccountsRepo, type AccountsRepo } from './storage/postgres/accounts.js';
 import { createAuditLog, type AuditLog } from './storage/postgres/audit.js';
 import { createClientsRepo, type ClientsRepo } from './storage/postgres/clients.js';
-import { createDb, type Db } from './storage/postgres/db.js';
-import { startEmbeddedPostgres } from './storage/postgres/embedded.js';
-import { migrate } from './storage/postgres/migrate.js';
+import type { Db } from './storage/postgres/db.js';
+import { openPostgres } from './storage/postgres/open.js';
 import { createOrganisationsRepo, type OrganisationsRepo } from './storage/postgres/organisations.js';
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
 import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
@@ -24,6 +23,8 @@ import type { ShortLivedStore } from './storage/short-lived/store.js';
 import { createI18n, type I18n } from '../interactions/i18n.js';
 import { createProviderPages } from '../interactions/provider-pages.js';
 import { createViews, type Views } from '../interactions/views.js';
+
+export { openPostgres, type Storage } from './storage/postgres/open.js';
 
 export interface Services {
   config: Config;
@@ -42,34 +43,6 @@ export interface Services {
   i18n: I18n;
   providers: ProviderHolder;
   close(): Promise<void>;
-}
-
-export interface Storage {
-  db: Db;
-  databaseUrl: string;
-  close(): Promise<void>;
-}
-
-/** Postgres, embedded or external, migrated. */
-export async function openPostgres(config: Config, log: Logger): Promise<Storage> {
-  if (config.postgres.mode === 'external') {
-    await migrate(config.postgres.url, log);
-    const db = createDb(config.postgres.url, config.postgres.poolMax);
-    log.info({ postgres: 'external' }, 'using PostgreSQL from DATABASE_URL');
-    return { db, databaseUrl: config.postgres.url, close: () => db.close() };
-  }
-  const embedded = await startEmbeddedPostgres(config.postgres.dataDir, config.postgres.poolMax);
-  await migrate(embedded.url, log);
-  const db = createDb(embedded.url, config.postgres.poolMax);
-  log.info({ postgres: 'embedded', dataDir: config.postgres.dataDir }, 'using embedded PostgreSQL (PGlite); set DATABASE_URL for a real server');
-  return {
-    db,
-    databaseUrl: embedded.url,
-    async close() {
-      await db.close();
-      await embedded.stop();
-    },
-  };
 }
 
 export async function openShortLivedStore(config: Config, log: Logger, clock: Clock): Promise<{ store: ShortLivedStore; redis?: Redis }> {
