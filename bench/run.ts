@@ -5,9 +5,11 @@
 // Settings (environment): BENCH_CONNECTIONS (client-credentials connections, default 16),
 // BENCH_USERS (concurrent sign-in virtual users, default 8), BENCH_SECONDS (measured seconds per
 // server and phase, default 10), BENCH_ROUNDS (each phase is measured in this many alternating
-// windows, default 2), BENCH_PROFILE=<dir> (CPU profile of the server in each measured window,
-// <dir>/<phase>-<round>.cpuprofile, read them with bench/profile-top.ts; profiling slows the
-// servers, so such a run is for finding costs, not for the figures).
+// windows, default 2), BENCH_PROFILE=<dir> (V8 CPU profile of the server in each measured
+// window, <dir>/<phase>-<round>.cpuprofile, read with bench/profile-top.ts), BENCH_PERF=<dir>
+// (`perf record` of the server instead, <dir>/<phase>-<round>.perf.data, read with
+// bench/perf-summary.ts; see bench/perf.ts for why). Profiled runs are for finding costs, not
+// for the figures.
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -19,6 +21,7 @@ import { cpuReport, perOperation, snapshot, type Snapshot } from './cpu.js';
 import { startChild, type Child } from './ipc.js';
 import { closedLoop, round, summarize, type Window } from './load.js';
 import { method } from './method.js';
+import { startPerf } from './perf.js';
 import { memoryByKind } from './redis-memory.js';
 import { createBenchEnvironment, seed, type BenchEnvironment } from './setup.js';
 import { signInOp } from './signin-driver.js';
@@ -33,7 +36,7 @@ const settings = {
   virtualUsers: intEnv('BENCH_USERS', 8, 256),
   measureSeconds: intEnv('BENCH_SECONDS', 10, 30),
   rounds: intEnv('BENCH_ROUNDS', 2, 5),
-  firstWarmupSeconds: 3,
+  firstWarmupSeconds: 5,
   /** the sign-in path runs some 30 times a second, so V8 takes longer to optimise it */
   firstSignInWarmupSeconds: 10,
   laterWarmupSeconds: 1,
@@ -41,6 +44,7 @@ const settings = {
   maxTokenRequestsPerWindow: 300_000,
   maxSignInsPerWindow: 10_000,
   profileDir: process.env.BENCH_PROFILE,
+  perfDir: process.env.BENCH_PERF,
 };
 const target = { clientCredentialsRatio: 0.8, signInsPerCoreRatio: 0.8, redisBytesPerSession: 2048 };
 const hardLimitMs = 170_000;
@@ -48,9 +52,11 @@ const hardLimitMs = 170_000;
 const progress = (msg: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
 const packageVersion = (name: string) => (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
 
-/** One measured window of `op` against `server`; with BENCH_PROFILE the server is profiled inside it. */
+/** One measured window of `op` against `server`; with BENCH_PROFILE or BENCH_PERF the server is profiled inside it. */
 function measure(server: Child, phase: string, round: number, workers: number, maxOps: number, firstWarmupSeconds: number, op: (worker: number) => Promise<void>) {
   const file = settings.profileDir ? resolve(settings.profileDir, `${phase}-${round + 1}.cpuprofile`) : undefined;
+  const perfFile = settings.perfDir ? resolve(settings.perfDir, `${phase}-${round + 1}.perf.data`) : undefined;
+  let stopPerf: (() => Promise<void>) | undefined;
   let opened = false;
   return closedLoop<Snapshot>(
     {
@@ -62,10 +68,12 @@ function measure(server: Child, phase: string, round: number, workers: number, m
         if (!opened) {
           opened = true;
           if (file) await server.profileStart();
+          if (perfFile) stopPerf = await startPerf(server.pid, perfFile);
           return snapshot(server);
         }
         const s = await snapshot(server);
         if (file) await server.profileStop(file);
+        await stopPerf?.();
         return s;
       },
     },
@@ -107,10 +115,12 @@ async function main() {
     progress('creating the bench database and Redis prefix, seeding, starting the servers');
     env = await createBenchEnvironment();
     const data = await seed(env, settings.virtualUsers);
-    if (settings.profileDir) await mkdir(settings.profileDir, { recursive: true });
+    for (const dir of [settings.profileDir, settings.perfDir]) if (dir) await mkdir(dir, { recursive: true });
+    // JIT code names for perf
+    const childOptions = settings.perfDir ? { execArgv: ['--perf-basic-prof-only-functions'] } : {};
     const [bare, twofold] = await Promise.all([
-      startChild(new URL('./bare-provider.ts', import.meta.url), { BENCH_CLIENT_ID: data.service.clientId, BENCH_CLIENT_SECRET: data.service.clientSecret }),
-      startChild(new URL('./server.ts', import.meta.url), env.serverEnv),
+      startChild(new URL('./bare-provider.ts', import.meta.url), { BENCH_CLIENT_ID: data.service.clientId, BENCH_CLIENT_SECRET: data.service.clientSecret }, childOptions),
+      startChild(new URL('./server.ts', import.meta.url), env.serverEnv, childOptions),
     ]);
     children.push(bare, twofold);
     lap('setup', t);
@@ -201,7 +211,7 @@ async function main() {
         nodeRsArgon2: packageVersion('@node-rs/argon2'),
         loadDriver: `undici ${packageVersion('undici')} Pool`,
       },
-      settings: { ...settings, profileDir: settings.profileDir ?? null },
+      settings: { ...settings, profileDir: settings.profileDir ?? null, perfDir: settings.perfDir ?? null },
       method,
       clientCredentials: {
         twofold: ccTwofold,
