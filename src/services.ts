@@ -69,7 +69,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
   const views = createViews();
   const pages = createProviderPages({ views, i18n, log });
-  const Adapter = createAdapterClass(store, clients);
+  const Adapter = createAdapterClass(store, clients, box);
 
   const created = await ensureSigningKeys({ db, box, clock });
   for (const kid of created) await audit.record({ type: 'key.created', details: { kid } });

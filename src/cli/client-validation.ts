@@ -2,8 +2,10 @@
 // createProvider (same response types, PKCE, extra metadata, algorithms) checks it with
 // oidc-provider's own Client.validate. Imported on demand: loading oidc-provider is the
 // slowest part of the CLI, and only `clients create` needs it.
+import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { ClientMetadata, errors } from 'oidc-provider';
+import { createSecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../errors.js';
 import { signingAlgs } from '../keys/signing-keys.js';
 import { createAdapterClass } from '../oidc/adapter.js';
@@ -54,7 +56,7 @@ export async function validateClientMetadata(
 ): Promise<void> {
   const provider = createProvider({
     ...deps,
-    Adapter: createAdapterClass(createMemoryStore(deps.clock), { findMetadata: async () => undefined }),
+    Adapter: createAdapterClass(createMemoryStore(deps.clock), { findMetadata: async () => undefined }, createSecretBox(randomBytes(32))),
     accounts: noAccounts,
     audit: noAudit,
     jwks: await throwawayKeys(),

@@ -1,9 +1,15 @@
 // oidc-provider adapter over the ShortLivedStore (Redis or memory), plus Postgres for the
-// Client model. Layout: `oidc:<Model>:<id>` records; `oidc:grant:<grantId>` sets of every key
-// issued under a grant (for revokeByGrantId); `oidc:<Model>:uid:<uid>` and
-// `oidc:<Model>:userCode:<code>` pointers, each O(1). An id taken from a request can name a
-// pointer key (`find('uid:…')`); the store answers "no record" for a key that holds none.
+// Client model. Layout: `oidc:<Model>:<h(id)>` records; `oidc:grant:<grantId>` sets of every key
+// issued under a grant (for revokeByGrantId); `oidc:<Model>:uid:<h(uid)>` and
+// `oidc:<Model>:userCode:<h(code)>` pointers, each O(1).
+//
+// Ids of opaque tokens, codes and sessions are bearer secrets (the session id is the cookie),
+// so none is stored in the clear: keys carry their SHA-256 (h), the payload is stored without
+// its `jti` (put back from the id the caller presents), and the pointers hold the id sealed
+// with AES-256-GCM. Reading Redis therefore yields no usable token or session.
+import { createHash } from 'node:crypto';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { ShortLivedStore } from '../storage/short-lived/store.js';
 
 export interface ClientSource {
@@ -11,10 +17,11 @@ export interface ClientSource {
   findMetadata(clientId: string): Promise<AdapterPayload | undefined>;
 }
 
-const recordKey = (model: string, id: string) => `oidc:${model}:${id}`;
+const h = (value: string) => createHash('sha256').update(value).digest('base64url');
+const recordKey = (model: string, id: string) => `oidc:${model}:${h(id)}`;
 const grantKey = (grantId: string) => `oidc:grant:${grantId}`;
-const uidKey = (model: string, uid: string) => `oidc:${model}:uid:${uid}`;
-const userCodeKey = (model: string, userCode: string) => `oidc:${model}:userCode:${userCode}`;
+const uidKey = (model: string, uid: string) => `oidc:${model}:uid:${h(uid)}`;
+const userCodeKey = (model: string, userCode: string) => `oidc:${model}:userCode:${h(userCode)}`;
 
 /**
  * Models whose payload carries the grantId they were issued under (oidc-provider's own list);
@@ -31,38 +38,49 @@ const grantBound = new Set([
 
 export type AdapterConstructor = new (model: string) => Adapter;
 
-export function createAdapterClass(store: ShortLivedStore, clients: ClientSource): AdapterConstructor {
+export function createAdapterClass(store: ShortLivedStore, clients: ClientSource, box: SecretBox): AdapterConstructor {
   function modelAdapter(model: string): Adapter {
+    const pointerContext = `oidc-pointer:${model}`;
+
     // a closure, not `this.find`: oidc-provider's callers are not bound to call it as a method
     async function find(id: string): Promise<AdapterPayload | undefined> {
       const record = await store.getRecord(recordKey(model, id));
       if (!record) return undefined;
-      const payload = JSON.parse(record.value) as AdapterPayload;
+      const stored = JSON.parse(record.value) as AdapterPayload;
+      const payload = 'jti' in stored ? stored : { jti: id, ...stored };
       return record.consumedAt ? { ...payload, consumed: record.consumedAt } : payload;
+    }
+
+    async function followPointer(key: string): Promise<AdapterPayload | undefined> {
+      const sealed = await store.get(key);
+      if (!sealed) return undefined;
+      let id: string;
+      try {
+        id = box.open(sealed, pointerContext);
+      } catch {
+        return undefined;
+      }
+      return find(id);
     }
 
     return {
       async upsert(id, payload, expiresIn) {
         const sets = grantBound.has(model) && payload.grantId ? [grantKey(payload.grantId)] : [];
         const pointers: Array<[string, string]> = [];
-        if (payload.uid) pointers.push([uidKey(model, payload.uid), id]);
-        if (payload.userCode) pointers.push([userCodeKey(model, payload.userCode), id]);
+        if (payload.uid) pointers.push([uidKey(model, payload.uid), box.seal(id, pointerContext)]);
+        if (payload.userCode) pointers.push([userCodeKey(model, payload.userCode), box.seal(id, pointerContext)]);
         // oidc-provider passes a positive integer; anything else means "no expiry" is a bug upstream
         const ttl = expiresIn !== undefined && Number.isInteger(expiresIn) && expiresIn > 0 ? expiresIn : undefined;
-        await store.putRecord(recordKey(model, id), JSON.stringify(payload), ttl, { pointers, sets });
+        const { jti, ...rest } = payload;
+        const stored = jti === id ? rest : payload;
+        await store.putRecord(recordKey(model, id), JSON.stringify(stored), ttl, { pointers, sets });
       },
 
       find,
 
-      async findByUid(uid) {
-        const id = await store.get(uidKey(model, uid));
-        return id ? find(id) : undefined;
-      },
+      findByUid: (uid) => followPointer(uidKey(model, uid)),
 
-      async findByUserCode(userCode) {
-        const id = await store.get(userCodeKey(model, userCode));
-        return id ? find(id) : undefined;
-      },
+      findByUserCode: (userCode) => followPointer(userCodeKey(model, userCode)),
 
       async consume(id) {
         await store.consumeRecord(recordKey(model, id), Math.floor(Date.now() / 1000));

@@ -6,8 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Redis } from 'ioredis';
 import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { createSecretBox } from '../../src/crypto/secret-box.js';
 import { createAdapterClass, type AdapterConstructor, type ClientSource } from '../../src/oidc/adapter.js';
-import { connectTestRedis, memoryHarness, redisHarness, type StoreHarness } from '../support/storage-short-lived.js';
+import { connectTestRedis, memoryHarness, redisHarness, scanKeys, type StoreHarness } from '../support/storage-short-lived.js';
 
 const id = () => randomBytes(12).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
@@ -38,13 +39,14 @@ describe.each([
   ['redis', () => redisHarness(redis)],
   ['memory', () => memoryHarness()],
 ] as const)('oidc-provider adapter over the %s store', (_name, makeHarness) => {
+  const box = createSecretBox(randomBytes(32));
   let h: StoreHarness;
   let Adapter: AdapterConstructor;
   const adapter = (model: string): Adapter => new Adapter(model);
 
   beforeEach(() => {
     h = makeHarness();
-    Adapter = createAdapterClass(h.store, clientSource);
+    Adapter = createAdapterClass(h.store, clientSource, box);
   });
   afterEach(async () => {
     await h.close();
@@ -169,9 +171,12 @@ describe.each([
     it('an id shaped like an index key finds nothing (and does not fail)', async () => {
       // ids and tokens come from requests: one must not be able to address an index entry
       const uid = id();
-      await adapter('Session').upsert(id(), { uid }, 300);
-      await adapter('DeviceCode').upsert(id(), { userCode: 'WXYZ-BCDF' }, 300);
-      await adapter('AccessToken').upsert(id(), { grantId: 'g-shape' }, 300);
+      const sessionId = id();
+      await adapter('Session').upsert(sessionId, { jti: sessionId, uid }, 300);
+      const deviceCode = id();
+      await adapter('DeviceCode').upsert(deviceCode, { jti: deviceCode, userCode: 'WXYZ-BCDF' }, 300);
+      const token = id();
+      await adapter('AccessToken').upsert(token, { jti: token, grantId: 'g-shape' }, 300);
       for (const [model, probe] of [
         ['Session', `uid:${uid}`],
         ['DeviceCode', 'userCode:WXYZ-BCDF'],
@@ -180,7 +185,7 @@ describe.each([
         await expect(adapter(model).find(probe)).resolves.toBeUndefined();
         await expect(adapter(model).consume(probe)).resolves.toBeUndefined();
       }
-      expect(await adapter('Session').findByUid(uid)).toEqual({ uid });
+      expect(await adapter('Session').findByUid(uid)).toEqual({ jti: sessionId, uid });
     });
   });
 
@@ -323,5 +328,37 @@ describe.each([
       expect(client.redirectUris).toEqual(['https://rp.example/cb']);
       expect(await provider.Client.find('nope')).toBeUndefined();
     });
+  });
+});
+
+describe('at rest in Redis', () => {
+  it('stores no token, code or session id in the clear, and finds them by the presented id', async () => {
+    const redis = connectTestRedis();
+    const h = redisHarness(redis);
+    try {
+      const Adapter = createAdapterClass(h.store, { findMetadata: async () => undefined }, createSecretBox(randomBytes(32)));
+      const sessionId = randomBytes(32).toString('base64url');
+      const uid = randomBytes(16).toString('base64url');
+      const token = randomBytes(32).toString('base64url');
+      await new Adapter('Session').upsert(sessionId, { jti: sessionId, uid, accountId: 'acc' }, 300);
+      await new Adapter('AccessToken').upsert(token, { jti: token, grantId: 'g-secret', accountId: 'acc' }, 300);
+
+      let everything = '';
+      for (const key of await scanKeys(redis, `${h.prefix}*`)) {
+        const type = await redis.type(key);
+        const value = type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : type === 'set' ? JSON.stringify(await redis.smembers(key)) : await redis.get(key);
+        everything += `${key} ${value}\n`;
+      }
+      expect(everything).toContain('acc');
+      expect(everything).not.toContain(sessionId);
+      expect(everything).not.toContain(token);
+
+      expect(await new Adapter('Session').find(sessionId)).toMatchObject({ jti: sessionId, accountId: 'acc' });
+      expect(await new Adapter('Session').findByUid(uid)).toMatchObject({ jti: sessionId, uid });
+      expect(await new Adapter('AccessToken').find(token)).toMatchObject({ jti: token, grantId: 'g-secret' });
+    } finally {
+      await h.close();
+      await redis.quit();
+    }
   });
 });

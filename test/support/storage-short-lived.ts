@@ -12,6 +12,8 @@ import type { ShortLivedStore } from '../../src/storage/short-lived/store.js';
 
 export interface StoreHarness {
   kind: 'redis' | 'memory';
+  /** the Redis key prefix ('' for memory) */
+  prefix: string;
   store: ShortLivedStore;
   /** let `seconds` pass for every key of this store */
   elapse(seconds: number): Promise<void>;
@@ -47,6 +49,7 @@ export function redisHarness(redis: Redis, prefix = storePrefix()): StoreHarness
   const rawKeys = () => scanKeys(redis, `${escapeGlob(prefix)}*`);
   return {
     kind: 'redis',
+    prefix,
     store,
     async elapse(seconds) {
       const ms = seconds * 1000;
@@ -70,6 +73,7 @@ export function memoryHarness(): StoreHarness {
   const store = createMemoryStore(clock);
   return {
     kind: 'memory',
+    prefix: '',
     store,
     async elapse(seconds) {
       clock.advance(seconds * 1000);
