@@ -1,7 +1,7 @@
 // The pages oidc-provider renders itself (errors, logout confirmation, signed out), in our
 // layout and words. Error pages never echo the library's message: the user gets our text for
 // the error code, and the code itself for support.
-import type { KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../src/log.js';
 import type { ProviderPages } from '../src/oidc/pages.js';
 import type { I18n } from './i18n.js';
@@ -13,10 +13,11 @@ export function createProviderPages(deps: { views: Views; i18n: I18n; log: Logge
   return {
     async renderError(ctx, out, error) {
       const tr = translatorFor(ctx, i18n);
-      // redirect_uri mismatch is reported as invalid_request; say what it means
-      const code = out.error === 'invalid_request' && /redirect_uri/.test(out.error_description ?? '') ? 'invalid_redirect_uri' : out.error;
+      // a stored client that fails validation is the app's misconfiguration, whatever code
+      // oidc-provider derives from the message (invalid_redirect_uri for redirect_uris problems)
+      const code = error instanceof errors.InvalidClientMetadata ? 'invalid_client_metadata' : out.error;
       if (ctx.status >= 500) deps.log.error({ err: error }, 'provider error');
-      renderMessage(ctx, views, tr, { ...errorMessage(tr, code ?? 'server_error'), code: out.error }, ctx.status);
+      renderMessage(ctx, views, tr, errorMessage(tr, code), ctx.status);
     },
     async logoutSource(ctx, form) {
       const tr = translatorFor(ctx, i18n);

@@ -2,6 +2,7 @@
 // gracefully on SIGTERM/SIGINT. Nothing else exits the process.
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/index.js';
+import { isAppError } from './errors.js';
 import { createLogger } from './log.js';
 import { createApp } from './app.js';
 import { createServices } from './services.js';
@@ -25,6 +26,25 @@ async function main(): Promise<void> {
   let shuttingDown = false;
   const app = createApp(services, { isShuttingDown: () => shuttingDown, demo });
   const server: Server = app.listen(config.port, config.host);
+  // installed before anything is printed: whoever reads our output may signal us at once
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down: finishing requests in flight');
+    const force = setTimeout(() => {
+      log.warn('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(async () => {
+      await services.close().catch((err: unknown) => log.error({ err }, 'error while closing services'));
+      log.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -45,27 +65,11 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  const shutdown = (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    log.info({ signal }, 'shutting down: finishing requests in flight');
-    const force = setTimeout(() => {
-      log.warn('shutdown took too long; exiting');
-      process.exit(1);
-    }, 10_000);
-    force.unref();
-    server.close(async () => {
-      await services.close().catch((err: unknown) => log.error({ err }, 'error while closing services'));
-      log.info('stopped');
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Twofold failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+  // our own start-up refusals (a locked data directory, …) are sentences, not stack traces
+  const detail = isAppError(err) && err.expose ? err.message : ((err as Error)?.stack ?? String(err));
+  process.stderr.write(`Twofold failed to start: ${detail}\n`);
   process.exit(1);
 });

@@ -48,6 +48,13 @@ export interface Services {
 export async function openShortLivedStore(config: Config, log: Logger, clock: Clock): Promise<{ store: ShortLivedStore; redis?: Redis }> {
   if (config.redis.mode === 'external') {
     const redis = await connectRedis(config.redis.url);
+    // ioredis reconnects by itself; say so in our log (at most every 10 s), not on stderr
+    let lastWarned = 0;
+    redis.on('error', (err: Error) => {
+      if (Date.now() - lastWarned < 10_000) return;
+      lastWarned = Date.now();
+      log.warn({ err: err.message }, 'Redis connection error; reconnecting');
+    });
     log.info({ redis: 'external', prefix: config.redis.prefix }, 'using Redis from REDIS_URL');
     return { store: createRedisStore(redis, config.redis.prefix), redis };
   }

@@ -1,11 +1,11 @@
 // Turns `twofold clients create` options into oidc-provider client metadata, with our own rules
-// on top of oidc-provider's: redirect URIs are https, or http on a loopback address only
-// (oidc-provider lets a web client register plain http anywhere), and never carry a fragment.
+// on top of oidc-provider's (redirect URIs: see src/oidc/redirect-uris.ts).
 import { AppError } from '../errors.js';
+import { redirectUriProblem } from '../oidc/redirect-uris.js';
+
 
 export const grantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
-export const loopbackHosts = ['127.0.0.1', '[::1]', 'localhost'];
 
 export interface ClientRequest {
   name: string;
@@ -27,23 +27,6 @@ export interface ClientDraft {
 }
 
 const invalid = (message: string) => new AppError('invalid_input', 400, message);
-
-/** The problem with one redirect URI, or undefined when it is acceptable. */
-export function redirectUriProblem(uri: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URL';
-  }
-  if (uri.includes('#')) return 'must not contain a fragment (#...)';
-  if (url.username || url.password) return 'must not contain a user name or password';
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:') {
-    return loopbackHosts.includes(url.hostname) ? undefined : `uses http on ${url.hostname}: http is allowed only on loopback (${loopbackHosts.join(', ')}); use https`;
-  }
-  return `must use https (or http on loopback), not ${url.protocol.slice(0, -1)}`;
-}
 
 function uriProblems(uris: string[], option: string): string[] {
   return uris.flatMap((uri) => {

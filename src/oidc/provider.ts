@@ -2,7 +2,7 @@
 // rotating refresh tokens with reuse detection, client credentials, userinfo, introspection,
 // revocation, RP-initiated logout; no implicit flow, no password grant. Everything stateful
 // goes through the adapter (Redis or memory; clients from Postgres).
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { JWK } from 'jose';
 import type { Config } from '../config/index.js';
 import type { Clock } from '../clock.js';
@@ -13,6 +13,7 @@ import type { AdapterConstructor } from './adapter.js';
 import { acrValues } from './authentication.js';
 import { cookieNames } from './cookies.js';
 import { createInteractionPolicy } from './policy.js';
+import { redirectUriProblems } from './redirect-uris.js';
 import { sessionTtl } from './session-ttl.js';
 import type { ProviderPages } from './pages.js';
 import { subscribeToProviderEvents } from './events.js';
@@ -82,10 +83,12 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     extraClientMetadata: {
       properties: ['first_party'],
-      validator(_ctx, key, value) {
-        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
-          throw new Error('first_party must be a boolean');
-        }
+      // called once per extra property with the whole metadata; errors here make the client unusable
+      validator(_ctx, key, value, metadata) {
+        if (key !== 'first_party') return;
+        if (value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('first_party must be a boolean');
+        const problems = redirectUriProblems(metadata);
+        if (problems.length) throw new errors.InvalidClientMetadata(problems.join('; '));
       },
     },
     enabledJWA: {

@@ -185,9 +185,9 @@ describe('validateClientMetadata', () => {
     await expect(validateClientMetadata(deps, { ...base, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] })).resolves.toBeUndefined();
   });
 
-  it("reports oidc-provider's reason", async () => {
+  it("reports oidc-provider's reason, and ours for redirect URIs", async () => {
     await expect(validateClientMetadata(deps, { ...base, redirect_uris: [] })).rejects.toThrow('invalid client metadata: redirect_uris must contain members');
-    await expect(validateClientMetadata(deps, { ...base, redirect_uris: ['https://app.example.com/cb#x'] })).rejects.toThrow('must not contain fragments');
+    await expect(validateClientMetadata(deps, { ...base, redirect_uris: ['https://app.example.com/cb#x'] })).rejects.toThrow('must not contain a fragment');
     await expect(validateClientMetadata(deps, { ...base, response_types: ['id_token'] })).rejects.toThrow(/response_types/);
     await expect(validateClientMetadata(deps, { ...base, first_party: 'yes' })).rejects.toThrow(/first_party must be a boolean/);
     await expect(validateClientMetadata(deps, { ...base, id_token_signed_response_alg: 'HS256' })).rejects.toThrow(/id_token_signed_response_alg/);

@@ -47,6 +47,17 @@ describe('authorization endpoint', () => {
     expect(step.body).not.toContain('evil.example');
   });
 
+  it('a stored client whose redirect URI breaks our rule (http off loopback) cannot be used', async () => {
+    const bad = await createClient(app.services, { redirectUri: 'http://app.example.com/callback' });
+    const url = new URL(`${app.url}/auth`);
+    url.search = new URLSearchParams({ client_id: bad.clientId, redirect_uri: bad.redirectUri, response_type: 'code', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+    const step = await createUserAgent().request(url.href);
+    expect(step.status).toBe(400);
+    expect(step.location).toBeUndefined();
+    expect(step.body).toContain('not set up correctly');
+    expect(step.body).toContain('invalid_client_metadata');
+  });
+
   it('an unknown client gets an error page', async () => {
     const url = new URL(`${app.url}/auth`);
     url.search = new URLSearchParams({ client_id: 'no-such-client', redirect_uri: client.redirectUri, response_type: 'code', scope: 'openid' }).toString();
