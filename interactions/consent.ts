@@ -1,6 +1,7 @@
 // The consent step for third-party clients (first-party clients never get here: their grant
 // is created in loadExistingGrant, see src/oidc/provider.ts).
 import type { Context } from 'koa';
+import { saveGrant } from '../src/oidc/grants.js';
 import type { InteractionDeps } from './context.js';
 import { finishConsent } from './finish.js';
 import type { InteractionDetails } from './load.js';
@@ -51,7 +52,7 @@ export async function submitConsent(ctx: Context, deps: InteractionDeps, details
   for (const [indicator, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {})) {
     grant.addResourceScope(indicator, scopes.join(' '));
   }
-  const grantId = await grant.save();
+  const grantId = await saveGrant(grant);
   await deps.audit.record({ type: 'consent.granted', accountId, clientId, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { scope: grant.openid?.scope } });
   return finishConsent(ctx, deps, grantId);
 }

@@ -13,6 +13,7 @@ import type { AdapterConstructor } from './adapter.js';
 import { acrValues } from './authentication.js';
 import { cookieNames } from './cookies.js';
 import { createInteractionPolicy } from './policy.js';
+import { grantTtl, refreshTokenTtl, saveGrant } from './grants.js';
 import { redirectUriProblems } from './redirect-uris.js';
 import { sessionTtl } from './session-ttl.js';
 import type { ProviderPages } from './pages.js';
@@ -34,6 +35,7 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function createProvider(deps: ProviderDeps): Provider {
   const { config, accounts, clock } = deps;
   const nowSeconds = () => Math.floor(clock.now() / 1000);
+  const lifetimes = { refreshTokenSeconds: config.ttl.refreshToken, sessionMaxSeconds: config.session.maxSeconds };
 
   const configuration: Configuration = {
     adapter: deps.Adapter,
@@ -125,10 +127,13 @@ export function createProvider(deps: ProviderDeps): Provider {
       if (grant && grant.accountId !== session.accountId) grant = undefined;
       if (client.metadata()['first_party'] !== true) return grant;
       // First-party apps skip the consent page: everything they ask for is granted.
+      const isNew = !grant;
       grant ??= new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const before = `${grant.getOIDCScope()}|${grant.getOIDCClaims().join(' ')}`;
       grant.addOIDCScope([...(ctx.oidc.requestParamScopes ?? ['openid'])].join(' '));
       if (ctx.oidc.requestParamClaims?.size) grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
-      await grant.save();
+      // most authorizations of a first-party app ask for what it already has: no write then
+      if (isNew || before !== `${grant.getOIDCScope()}|${grant.getOIDCClaims().join(' ')}`) await saveGrant(grant);
       return grant;
     },
 
@@ -142,9 +147,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       AuthorizationCode: 60,
       ClientCredentials: config.ttl.accessToken,
       IdToken: config.ttl.idToken,
-      RefreshToken: config.ttl.refreshToken,
+      RefreshToken: (_ctx, token) => refreshTokenTtl(token, lifetimes),
       Interaction: 30 * 60,
-      Grant: config.ttl.refreshToken,
+      Grant: (_ctx, grant) => grantTtl(grant, lifetimes),
       Session: (_ctx, session) => sessionTtl({ loginTs: session.loginTs, now: nowSeconds(), ...config.session }),
     },
 

@@ -1,6 +1,7 @@
 // Sign-in sessions: single sign-on, prompt=none/login, max_age, logout, and the sliding idle
 // expiry with its absolute cap (configured in seconds here; production default 300 s / 12 h).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
@@ -120,6 +121,24 @@ describe('single sign-on, prompts and logout', () => {
     expect((await oidc.tokenIntrospection(rpA, tokens.access_token)).active).toBe(false);
     const refreshed = await oidc.refreshTokenGrant(rpA, offlineTokens.refresh_token!);
     expect(refreshed.access_token).toBeTruthy();
+  });
+
+  it('keeps session-bound refresh tokens and grants no longer than a session can live; offline ones for the refresh lifetime', async () => {
+    const ua = createUserAgent();
+    const { tokens } = await signIn(ua, rpA, clientA, user);
+    const offline = await authorize(ua, rpA, clientA, { scope: 'openid offline_access', prompt: 'consent' });
+    const allowed = await ua.submit(offline.step, /\/consent$/, {}, clientA.redirectUri);
+    const offlineTokens = await exchange(rpA, offline.request, allowed.location!);
+
+    const key = (model: string, id: string) => `oidc:${model}:${createHash('sha256').update(id).digest('base64url')}`;
+    const ttl = (model: string, id: string) => app.services.store.ttl(key(model, id));
+    const max = app.config.session.maxSeconds;
+    const refresh = app.config.ttl.refreshToken;
+    expect(await ttl('RefreshToken', tokens.refresh_token!)).toBeLessThanOrEqual(max);
+    expect(await ttl('RefreshToken', offlineTokens.refresh_token!)).toBeGreaterThan(refresh - 60);
+    // the sign-in's grant gained offline_access at the consent: it now outlives the session
+    const stored = await app.services.providers.current().RefreshToken.find(offlineTokens.refresh_token!);
+    expect(await ttl('Grant', stored!.grantId!)).toBeGreaterThan(refresh - 60);
   });
 });
 
