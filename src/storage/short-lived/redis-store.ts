@@ -22,20 +22,33 @@ end
 redis.call('DEL', KEYS[1])
 return #members`;
 
-// A set lives as long as its longest-lived member. A new set takes the member's TTL; an existing
-// one is only ever extended (GT treats a set without TTL as infinite); a member without TTL
-// makes the set permanent. Plain EXPIRE NX + GT got the last two wrong: NX put a TTL on a set
-// that had none, and a member without TTL left the set's TTL in place, so the set could expire
-// before its member and revokeByGrantId would miss it. ARGV[2] is '' for "no TTL".
-const ADD_TO_SET = `
-local created = redis.call('EXISTS', KEYS[1]) == 0
-redis.call('SADD', KEYS[1], ARGV[1])
-if ARGV[2] == '' then
-  redis.call('PERSIST', KEYS[1])
-elseif created then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-else
-  redis.call('EXPIRE', KEYS[1], ARGV[2], 'GT')
+// A whole record write in one round trip: replace the record (clearing any consumed mark), its
+// pointers, and its membership in sets. A set lives as long as its longest-lived member: a new
+// set takes the member's TTL, an existing one is only ever extended (GT treats a set without
+// TTL as infinite), and a member without TTL makes the set permanent — otherwise a set could
+// expire before its member and revokeByGrantId would miss it.
+// KEYS: record, pointer keys (ARGV[3] of them), set keys. ARGV: value, ttl ('' = none),
+// pointer count, pointer targets, set member.
+const PUT_RECORD = `
+local ttl = ARGV[2]
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'v', ARGV[1])
+if ttl ~= '' then redis.call('EXPIRE', KEYS[1], ttl) end
+local p = tonumber(ARGV[3])
+for i = 1, p do
+  if ttl ~= '' then redis.call('SET', KEYS[1 + i], ARGV[3 + i], 'EX', ttl) else redis.call('SET', KEYS[1 + i], ARGV[3 + i]) end
+end
+local member = ARGV[4 + p]
+for i = 2 + p, #KEYS do
+  local created = redis.call('EXISTS', KEYS[i]) == 0
+  redis.call('SADD', KEYS[i], member)
+  if ttl == '' then
+    redis.call('PERSIST', KEYS[i])
+  elseif created then
+    redis.call('EXPIRE', KEYS[i], ttl)
+  else
+    redis.call('EXPIRE', KEYS[i], ttl, 'GT')
+  end
 end
 return 1`;
 
@@ -44,25 +57,38 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
+interface Scripts {
+  twofoldPutRecord(...args: Array<string | number>): Promise<number>;
+  twofoldConsume(key: string, at: string): Promise<number>;
+  twofoldDeleteSetMembers(key: string, prefix: string): Promise<number>;
+  twofoldIncrWithTtl(key: string, ttl: string): Promise<number>;
+}
+
+/** Register the scripts once per connection; ioredis then sends them by SHA (EVALSHA). */
+function scripts(redis: Redis): Scripts {
+  const r = redis as Redis & Partial<Scripts>;
+  if (!r.twofoldPutRecord) {
+    redis.defineCommand('twofoldPutRecord', { lua: PUT_RECORD });
+    redis.defineCommand('twofoldConsume', { lua: CONSUME, numberOfKeys: 1 });
+    redis.defineCommand('twofoldDeleteSetMembers', { lua: DELETE_SET_MEMBERS, numberOfKeys: 1 });
+    redis.defineCommand('twofoldIncrWithTtl', { lua: INCR_WITH_TTL, numberOfKeys: 1 });
+  }
+  return r as Redis & Scripts;
+}
+
 export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore {
   const k = (key: string) => prefix + key;
+  const lua = scripts(redis);
   return {
     kind: 'redis',
 
     async putRecord(key, value, ttlSeconds, indexes: RecordIndexes = {}) {
       if (ttlSeconds !== undefined) assertTtl(ttlSeconds);
-      const tx = redis.multi().del(k(key)).hset(k(key), 'v', value);
-      if (ttlSeconds) tx.expire(k(key), ttlSeconds);
-      for (const [indexKey, target] of indexes.pointers ?? []) {
-        if (ttlSeconds) tx.set(k(indexKey), target, 'EX', ttlSeconds);
-        else tx.set(k(indexKey), target);
-      }
-      for (const setKey of indexes.sets ?? []) {
-        tx.eval(ADD_TO_SET, 1, k(setKey), key, ttlSeconds ? String(ttlSeconds) : '');
-      }
-      const results = await tx.exec();
-      const failed = results?.find(([err]) => err);
-      if (failed) throw failed[0];
+      const pointers = indexes.pointers ?? [];
+      const sets = indexes.sets ?? [];
+      const keys = [k(key), ...pointers.map(([indexKey]) => k(indexKey)), ...sets.map(k)];
+      const argv = [value, ttlSeconds ? String(ttlSeconds) : '', String(pointers.length), ...pointers.map(([, target]) => target), key];
+      await lua.twofoldPutRecord(keys.length, ...keys, ...argv);
     },
 
     async getRecord(key) {
@@ -78,11 +104,11 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
     },
 
     async consumeRecord(key, at) {
-      return (await redis.eval(CONSUME, 1, k(key), String(at))) === 1;
+      return (await lua.twofoldConsume(k(key), String(at))) === 1;
     },
 
     async deleteSetMembers(setKey) {
-      await redis.eval(DELETE_SET_MEMBERS, 1, k(setKey), prefix);
+      await lua.twofoldDeleteSetMembers(k(setKey), prefix);
     },
 
     async get(key) {
@@ -100,7 +126,7 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
     },
     async incr(key, ttlSeconds) {
       assertTtl(ttlSeconds);
-      return Number(await redis.eval(INCR_WITH_TTL, 1, k(key), String(ttlSeconds)));
+      return Number(await lua.twofoldIncrWithTtl(k(key), String(ttlSeconds)));
     },
     async ttl(key) {
       const t = await redis.ttl(k(key));
