@@ -8,12 +8,14 @@ import { createCsrf, type Csrf } from './http/csrf.js';
 import { ensureSigningKeys, loadPublishedKeys } from './keys/signing-keys.js';
 import type { Logger } from './log.js';
 import { createAdapterClass } from './oidc/adapter.js';
+import { createClientCache, type ClientCache } from './oidc/client-cache.js';
 import { createProvider } from './oidc/provider.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.js';
 import { createPasswordHasher, type PasswordHasher } from './passwords/hasher.js';
 import { createAccountsRepo, type AccountsRepo } from './storage/postgres/accounts.js';
 import { createAuditLog, type AuditLog } from './storage/postgres/audit.js';
-import { createClientsRepo, type ClientsRepo } from './storage/postgres/clients.js';
+import { clientsChannel, createClientsRepo, type ClientsRepo } from './storage/postgres/clients.js';
+import { listen } from './storage/postgres/notifications.js';
 import type { Db } from './storage/postgres/db.js';
 import { openPostgres } from './storage/postgres/open.js';
 import { createOrganisationsRepo, type OrganisationsRepo } from './storage/postgres/organisations.js';
@@ -71,12 +73,25 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   const { db } = storage;
   const box = createSecretBox(config.encryptionKey);
   const accounts = createAccountsRepo(db);
-  const clients = createClientsRepo(db, box);
+  // clients are read through an in-process cache that every change invalidates (client-cache.ts)
+  let clientCache: ClientCache | undefined;
+  const clients = createClientsRepo(db, box, { onChange: (clientId) => clientCache?.invalidate(clientId) });
+  clientCache = createClientCache(clients, { ttlMs: 30_000, now: () => clock.now() });
+  const clientChanges =
+    config.postgres.mode === 'external'
+      ? await listen({
+          url: storage.databaseUrl,
+          channel: clientsChannel,
+          onMessage: (clientId) => clientCache?.invalidate(clientId),
+          onReset: () => clientCache?.invalidate(),
+          log,
+        })
+      : undefined;
   const audit = createAuditLog(db);
   const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
   const views = createViews();
   const pages = createProviderPages({ views, i18n, log });
-  const Adapter = createAdapterClass(store, clients, box);
+  const Adapter = createAdapterClass(store, clientCache, box);
 
   const created = await ensureSigningKeys({ db, box, clock });
   for (const kid of created) await audit.record({ type: 'key.created', details: { kid } });
@@ -106,6 +121,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     providers,
     async close() {
       providers.stop();
+      await clientChanges?.close();
       await store.close();
       await storage.close();
     },

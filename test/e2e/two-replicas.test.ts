@@ -1,6 +1,7 @@
 // Two replicas behind one address, sharing one Redis and one Postgres: nothing a user or a
 // relying party does may depend on which replica answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as jose from 'jose';
 import { startTestApp, uniquePrefix, type TestApp } from '../support/app.js';
 import { createClient, createUser } from '../support/fixtures.js';
@@ -77,20 +78,28 @@ describe('two replicas', () => {
     });
     expect(res.status).toBe(200);
 
-    // a change (new secret) made through B takes effect on A without a restart
-    await b.services.clients.save({ clientId: client.clientId, secret: 'rotated-secret-0123456789', firstParty: true, metadata: { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' } });
-    const old = await fetch(`${a.url}/token`, {
+    // A has the client in its cache now
+    const onA = await fetch(`${a.url}/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials',
     });
-    expect(old.status).toBe(401);
-    const fresh = await fetch(`${a.url}/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:rotated-secret-0123456789`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
-    expect(fresh.status).toBe(200);
+    expect(onA.status).toBe(200);
+
+    // a change (new secret) made through B takes effect on A without a restart
+    await b.services.clients.save({ clientId: client.clientId, secret: 'rotated-secret-0123456789', firstParty: true, metadata: { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' } });
+    const token = (secret: string) =>
+      fetch(`${a.url}/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+    // A caches the client; B's change reaches it by Postgres NOTIFY within milliseconds
+    const started = Date.now();
+    while ((await token(client.clientSecret)).status !== 401 && Date.now() - started < 2000) await sleep(20);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await token(client.clientSecret)).status).toBe(401);
+    expect((await token('rotated-secret-0123456789')).status).toBe(200);
   });
 
   it('logout on one replica ends the session on the other', async () => {

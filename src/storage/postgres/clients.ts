@@ -44,7 +44,15 @@ function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]));
 }
 
-export function createClientsRepo(db: Queryable, box: SecretBox) {
+/** Postgres NOTIFY channel on which every client change is announced (payload: client_id). */
+export const clientsChannel = 'twofold_clients';
+
+/**
+ * `onChange` is told of every change made through this repository in this process; other
+ * processes learn of it from the NOTIFY on clientsChannel, sent when the change commits.
+ */
+export function createClientsRepo(db: Queryable, box: SecretBox, opts: { onChange?: (clientId: string) => void } = {}) {
+  const changed = (clientId: string) => opts.onChange?.(clientId);
   return {
     async find(clientId: string): Promise<ClientRecord | undefined> {
       if (!clientIdPattern.test(clientId)) return undefined;
@@ -78,18 +86,26 @@ export function createClientsRepo(db: Queryable, box: SecretBox) {
       const sealed = typeof input.secret === 'string' ? box.seal(input.secret, secretContext(input.clientId)) : null;
       const keepSecret = input.secret === undefined;
       const { rows } = await db.query<Row>(
-        `INSERT INTO clients (client_id, secret_sealed, metadata, first_party) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (client_id) DO UPDATE SET
-           secret_sealed = CASE WHEN $5 THEN clients.secret_sealed ELSE EXCLUDED.secret_sealed END,
-           metadata = EXCLUDED.metadata, first_party = EXCLUDED.first_party, updated_at = now()
-         RETURNING *`,
+        `WITH saved AS (
+           INSERT INTO clients (client_id, secret_sealed, metadata, first_party) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (client_id) DO UPDATE SET
+             secret_sealed = CASE WHEN $5 THEN clients.secret_sealed ELSE EXCLUDED.secret_sealed END,
+             metadata = EXCLUDED.metadata, first_party = EXCLUDED.first_party, updated_at = now()
+           RETURNING *)
+         SELECT saved.*, pg_notify('${clientsChannel}', saved.client_id) FROM saved`,
         [input.clientId, sealed, sortKeys(metadata), input.firstParty, keepSecret],
       );
+      changed(input.clientId);
       return toRecord(rows[0]!);
     },
 
     async delete(clientId: string): Promise<boolean> {
-      const { rowCount } = await db.query('DELETE FROM clients WHERE client_id = $1', [clientId]);
+      const { rowCount } = await db.query(
+        `WITH gone AS (DELETE FROM clients WHERE client_id = $1 RETURNING client_id)
+         SELECT pg_notify('${clientsChannel}', client_id) FROM gone`,
+        [clientId],
+      );
+      changed(clientId);
       return (rowCount ?? 0) > 0;
     },
   };
