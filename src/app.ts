@@ -30,6 +30,12 @@ function assets(): Middleware {
   };
 }
 
+/** Run a router only for its own paths: the token endpoint should not pay for route matching. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a router's context type is a superset of Koa's
+function under(prefix: string, mw: Middleware<any, any>): Middleware {
+  return (ctx, next) => (ctx.path.startsWith(prefix) ? mw(ctx, next) : next());
+}
+
 /** Delegate to whichever provider is in service now; each one is mounted once. */
 function currentProvider(current: () => Provider): Middleware {
   const mounted = new WeakMap<Provider, Middleware>();
@@ -60,9 +66,9 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(requireHttps({ enabled: config.secureCookies, trustProxy: config.trustProxy, log }));
   app.use(assets());
   app.use(renderErrors(services));
-  app.use(createInteractionRouter({ ...services, provider: services.providers.current }).routes());
+  app.use(under('/interaction/', createInteractionRouter({ ...services, provider: services.providers.current }).routes()));
   if (options.demo) {
-    app.use(createDemoRouter({ ...services, account: options.demo }).routes());
+    app.use(under('/demo', createDemoRouter({ ...services, account: options.demo }).routes()));
   }
   app.use(currentProvider(services.providers.current));
   app.use(notFoundPage(services));
