@@ -12,11 +12,13 @@ export interface Account {
   name: string;
   passwordHash: string | null;
   disabledAt: Date | null;
+  /** the second factor offered first when the account has several */
+  preferredFactorId: string | null;
   createdAt: Date;
 }
 
 const columns = `id, organisation_id AS "organisationId", email, email_verified AS "emailVerified", name,
-  password_hash AS "passwordHash", disabled_at AS "disabledAt", created_at AS "createdAt"`;
+  password_hash AS "passwordHash", disabled_at AS "disabledAt", preferred_factor_id AS "preferredFactorId", created_at AS "createdAt"`;
 
 export interface NewAccount {
   organisationId: string;
@@ -51,6 +53,9 @@ export function createAccountsRepo(db: Queryable) {
         [input.organisationId, input.email, input.name, input.emailVerified, input.passwordHash],
       );
       return rows[0];
+    },
+    async savePreferredFactor(id: string, factorId: string | null): Promise<void> {
+      await db.query('UPDATE accounts SET preferred_factor_id = $2, updated_at = now() WHERE id = $1', [id, factorId]);
     },
     async savePasswordHash(id: string, passwordHash: string): Promise<void> {
       await db.query('UPDATE accounts SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1', [id, passwordHash]);
