@@ -5,7 +5,7 @@ import { saveGrant } from '../src/oidc/grants.js';
 import type { InteractionDeps } from './context.js';
 import { finishConsent } from './finish.js';
 import type { InteractionDetails } from './load.js';
-import { clientName } from './login.js';
+import { clientName } from './client-name.js';
 import { renderPage, translatorFor } from './render.js';
 
 const knownScopes = new Set(['openid', 'email', 'profile', 'offline_access']);

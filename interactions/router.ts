@@ -1,43 +1,88 @@
 // The hosted sign-in pages under /interaction/:uid (oidc-provider scopes its interaction
-// cookie to that path, so every step lives below it). Each route: load the interaction, check
-// the prompt, act, finish through finish.ts.
+// cookie to that path, so every step lives below it). Each route: check the form's CSRF
+// token, load the interaction, check the prompt and the step, act; what comes next is decided
+// in one place (signin/steps.ts).
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import type { InteractionDeps } from './context.js';
 import { showConsent, submitConsent } from './consent.js';
 import { finishWithError } from './finish.js';
-import { loadInteraction } from './load.js';
-import { showLogin, submitLogin } from './login.js';
+import { loadInteraction, type InteractionDetails } from './load.js';
+import { showChooser, submitChoice } from './signin/choose.js';
+import { showEnrolment, submitEnrolment } from './signin/enrol.js';
+import { showLogin, submitLogin } from './signin/password.js';
+import { showSecondFactor, submitSecondFactor } from './signin/second-factor.js';
+import { continueSignIn, finishSignIn, nextStep, type Step } from './signin/steps.js';
 
 export const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
+
+const backToStart = async (ctx: Context, details: InteractionDetails): Promise<void> => {
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${details.uid}`);
+};
 
 export function createInteractionRouter(deps: InteractionDeps) {
   const router = new Router({ prefix: '/interaction/:uid' });
 
-  router.get('/', async (ctx) => {
-    const details = await loadInteraction(ctx, deps);
-    if (details.prompt.name === 'login') return showLogin(ctx, deps, details);
-    if (details.prompt.name === 'consent') return showConsent(ctx, deps, details);
-    return finishWithError(ctx, deps, 'invalid_request', `unsupported prompt ${details.prompt.name}`);
-  });
-
-  router.post('/login', formBody, async (ctx) => {
+  /** A POST of the sign-in: CSRF, a login prompt, and the step it belongs to (else back to the start). */
+  async function signInPost(ctx: Context, expected: Step['step'], act: (details: InteractionDetails, step: Step) => Promise<void>) {
     deps.csrf.verify(ctx, (ctx.request.body as Record<string, unknown> | undefined)?.['csrf']);
     const details = await loadInteraction(ctx, deps);
-    if (details.prompt.name !== 'login') {
-      ctx.status = 303;
-      return ctx.redirect(`/interaction/${details.uid}`);
+    if (details.prompt.name !== 'login') return backToStart(ctx, details);
+    const step = await nextStep(deps, details);
+    if (step.step !== expected && !(expected === 'factor' && step.step === 'choose')) return backToStart(ctx, details);
+    return act(details, step);
+  }
+
+  router.get('/', async (ctx) => {
+    const details = await loadInteraction(ctx, deps);
+    if (details.prompt.name === 'consent') return showConsent(ctx, deps, details);
+    if (details.prompt.name !== 'login') return finishWithError(ctx, deps, 'invalid_request', `unsupported prompt ${details.prompt.name}`);
+    const step = await nextStep(deps, details);
+    switch (step.step) {
+      case 'password':
+        return showLogin(ctx, deps, details);
+      case 'finish':
+        return finishSignIn(ctx, deps, details, step.state);
+      case 'enrol':
+        return showEnrolment(ctx, deps, details, step);
+      case 'choose':
+        return showChooser(ctx, deps, details, step.methods, step.account.preferredFactorId);
+      case 'factor':
+        return showSecondFactor(ctx, deps, details, step);
     }
-    return submitLogin(ctx, deps, details);
+  });
+
+  router.post('/login', formBody, (ctx) => signInPost(ctx, 'password', (details) => submitLogin(ctx, deps, details)));
+
+  router.get('/choose', async (ctx) => {
+    const details = await loadInteraction(ctx, deps);
+    const step = details.prompt.name === 'login' ? await nextStep(deps, details) : undefined;
+    if (step?.step !== 'factor' && step?.step !== 'choose') return backToStart(ctx, details);
+    return showChooser(ctx, deps, details, step.methods, step.state.method ?? step.account.preferredFactorId);
+  });
+
+  router.post('/choose', formBody, (ctx) =>
+    signInPost(ctx, 'factor', (details, step) => submitChoice(ctx, deps, details, step.step === 'factor' || step.step === 'choose' ? step.methods : [])),
+  );
+
+  router.post('/factor', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => (step.step === 'factor' ? submitSecondFactor(ctx, deps, details, step) : backToStart(ctx, details))));
+
+  router.post('/enrol/totp', formBody, (ctx) => signInPost(ctx, 'enrol', (details, step) => (step.step === 'enrol' ? submitEnrolment(ctx, deps, details, step) : backToStart(ctx, details))));
+
+  // "Continue" after an informational page (recovery codes shown, a recovery code used)
+  router.post('/continue', formBody, async (ctx) => {
+    deps.csrf.verify(ctx, (ctx.request.body as Record<string, unknown> | undefined)?.['csrf']);
+    const details = await loadInteraction(ctx, deps);
+    if (details.prompt.name !== 'login') return backToStart(ctx, details);
+    return continueSignIn(ctx, deps, details);
   });
 
   router.post('/consent', formBody, async (ctx) => {
     deps.csrf.verify(ctx, (ctx.request.body as Record<string, unknown> | undefined)?.['csrf']);
     const details = await loadInteraction(ctx, deps);
-    if (details.prompt.name !== 'consent') {
-      ctx.status = 303;
-      return ctx.redirect(`/interaction/${details.uid}`);
-    }
+    if (details.prompt.name !== 'consent') return backToStart(ctx, details);
     return submitConsent(ctx, deps, details);
   });
 

@@ -1,6 +1,13 @@
 // Builds every service from the config, in dependency order, and tears them down in reverse.
 // No module creates clients at import time; this is the only place they are made.
+import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { createOneTimeCodes, type OneTimeCodes } from './factors/one-time-code.js';
+import { recoveryCodeHasher } from './factors/recovery-codes.js';
+import { createTotp, type Totp } from './factors/totp.js';
+import { createRegulator, type Regulator } from './regulation/regulator.js';
+import { createFactorsRepo, type FactorsRepo } from './storage/postgres/factors.js';
+import { createRecoveryCodesRepo, type RecoveryCodesRepo } from './storage/postgres/recovery-codes.js';
 import type { Config } from './config/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
@@ -44,6 +51,13 @@ export interface Services {
   views: Views;
   i18n: I18n;
   providers: ProviderHolder;
+  factors: FactorsRepo;
+  recoveryCodes: RecoveryCodesRepo;
+  /** keyed hash of a recovery code for an account (undefined when the input cannot be a code) */
+  hashRecoveryCode: (accountId: string, code: string) => string | undefined;
+  totp: Totp;
+  codes: OneTimeCodes;
+  regulator: Regulator;
   close(): Promise<void>;
 }
 
@@ -66,7 +80,7 @@ export async function openShortLivedStore(config: Config, log: Logger, clock: Cl
 
 export async function createServices(config: Config, log: Logger, clock: Clock = systemClock): Promise<Services> {
   const storage = await openPostgres(config, log);
-  const { store } = await openShortLivedStore(config, log, clock).catch(async (err: unknown) => {
+  const { store, redis } = await openShortLivedStore(config, log, clock).catch(async (err: unknown) => {
     await storage.close();
     throw err;
   });
@@ -119,6 +133,21 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     views,
     i18n,
     providers,
+    factors: createFactorsRepo(db),
+    recoveryCodes: createRecoveryCodesRepo(db),
+    hashRecoveryCode: recoveryCodeHasher(config.encryptionKey),
+    totp: createTotp({ clock, issuer: 'Twofold' }),
+    codes: createOneTimeCodes({
+      store,
+      clock,
+      key: createHmac('sha256', config.encryptionKey).update('twofold one-time codes v1').digest(),
+      limits: {
+        codeTtlSeconds: config.secondFactor.codeTtlSeconds,
+        resendCooldownSeconds: config.secondFactor.resendCooldownSeconds,
+        maxPerHour: config.secondFactor.codesPerHour,
+      },
+    }),
+    regulator: createRegulator({ redis, prefix: config.redis.prefix }),
     async close() {
       providers.stop();
       await clientChanges?.close();

@@ -57,6 +57,10 @@ export const envSchema = z
     ID_TOKEN_TTL_SECONDS: positiveInt.default(3600),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(14 * 24 * 60 * 60),
     KEY_REFRESH_SECONDS: positiveInt.default(60),
+    SIGNIN_MAX_WRONG_CODES: positiveInt.max(100).default(7),
+    CODE_TTL_SECONDS: positiveInt.max(3600).default(90),
+    CODE_RESEND_SECONDS: positiveInt.max(3600).default(30),
+    CODES_PER_HOUR: positiveInt.max(1000).default(10),
     TRUST_PROXY: bool.default(false),
     DEMO: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -100,6 +104,8 @@ export interface Config {
   session: { idleSeconds: number; maxSeconds: number };
   ttl: { accessToken: number; idToken: number; refreshToken: number };
   keyRefreshSeconds: number;
+  /** second factors: wrong codes allowed in one sign-in; e-mail/SMS code lifetime and sending limits */
+  secondFactor: { maxWrongCodes: number; codeTtlSeconds: number; resendCooldownSeconds: number; codesPerHour: number };
   demo: boolean;
 }
 
@@ -159,6 +165,12 @@ export function parseConfig(source: Record<string, string | undefined>): ParsedC
     session: { idleSeconds: e.SESSION_IDLE_SECONDS, maxSeconds: e.SESSION_MAX_SECONDS },
     ttl: { accessToken: e.ACCESS_TOKEN_TTL_SECONDS, idToken: e.ID_TOKEN_TTL_SECONDS, refreshToken: e.REFRESH_TOKEN_TTL_SECONDS },
     keyRefreshSeconds: e.KEY_REFRESH_SECONDS,
+    secondFactor: {
+      maxWrongCodes: e.SIGNIN_MAX_WRONG_CODES,
+      codeTtlSeconds: e.CODE_TTL_SECONDS,
+      resendCooldownSeconds: e.CODE_RESEND_SECONDS,
+      codesPerHour: e.CODES_PER_HOUR,
+    },
     demo: e.DEMO ?? embedded,
   };
 }

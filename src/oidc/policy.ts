@@ -1,9 +1,18 @@
-// Interaction policy: oidc-provider's default prompts plus a login check for the absolute
-// session lifetime (oidc-provider has no built-in cap; see notes §1).
-import { interactionPolicy } from 'oidc-provider';
+// Interaction policy: oidc-provider's default prompts plus two login checks of our own:
+// - the absolute session lifetime (oidc-provider has no built-in cap; notes §1);
+// - a second factor when the request or the client demands one and the session has only a
+//   password (step-up: the interaction then asks for the second factor alone).
+import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import { acr } from './authentication.js';
 import { pastAbsoluteLifetime } from './session-ttl.js';
 
 const { base, Check } = interactionPolicy;
+
+/** Whether this authorization request must end with a second factor. */
+export function requiresSecondFactor(ctx: KoaContextWithOIDC): boolean {
+  const requested = String(ctx.oidc.params?.['acr_values'] ?? '').split(' ');
+  return requested.includes(acr.mfa) || ctx.oidc.client?.metadata()['require_mfa'] === true;
+}
 
 export function createInteractionPolicy(opts: { maxSeconds: number; nowSeconds: () => number }) {
   const policy = base();
@@ -14,6 +23,11 @@ export function createInteractionPolicy(opts: { maxSeconds: number; nowSeconds: 
       pastAbsoluteLifetime(ctx.oidc.session?.loginTs, opts.nowSeconds(), opts.maxSeconds) && !ctx.oidc.result?.login
         ? Check.REQUEST_PROMPT
         : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  login.checks.add(
+    new Check('mfa_required', 'A second factor is required', 'login_required', (ctx) =>
+      ctx.oidc.session?.accountId && requiresSecondFactor(ctx) && ctx.oidc.session.acr !== acr.mfa ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
     ),
   );
   return policy;

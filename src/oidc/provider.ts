@@ -84,9 +84,13 @@ export function createProvider(deps: ProviderDeps): Provider {
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: {
-      properties: ['first_party'],
+      properties: ['first_party', 'require_mfa'],
       // called once per extra property with the whole metadata; errors here make the client unusable
       validator(_ctx, key, value, metadata) {
+        if (key === 'require_mfa') {
+          if (value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('require_mfa must be a boolean');
+          return;
+        }
         if (key !== 'first_party') return;
         if (value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('first_party must be a boolean');
         const problems = redirectUriProblems(metadata);

@@ -45,6 +45,10 @@ export function createUserAgent(opts: { headers?: Record<string, string> } = {})
     for (const input of form[2]!.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) {
       body.set(input[1]!, decodeEntities(input[2]!));
     }
+    // a checked radio button is sent, as a browser would
+    for (const input of form[2]!.matchAll(/<input[^>]*type="radio"[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*\schecked/g)) {
+      body.set(input[1]!, decodeEntities(input[2]!));
+    }
     for (const [k, v] of Object.entries(fields)) body.set(k, v);
     const target = new URL(decodeEntities(form[1]!), page.url).href;
     return follow(target, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, stopAt);

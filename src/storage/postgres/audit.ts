@@ -15,6 +15,11 @@ export type AuditEventType =
   | 'client.updated'
   | 'client.deleted'
   | 'account.created'
+  | 'signin.abandoned'
+  | 'factor.enrolled'
+  | 'factor.removed'
+  | 'recovery_codes.generated'
+  | 'webauthn.counter_regression'
   | 'token.reuse_detected'
   | 'grant.revoked';
 

@@ -2,22 +2,19 @@
 // disabled account look the same to the user and take the same time; the audit log keeps
 // the real reason.
 import type { Context } from 'koa';
-import type { InteractionDeps } from './context.js';
-import { finishLogin } from './finish.js';
-import type { InteractionDetails } from './load.js';
-import { renderPage, translatorFor } from './render.js';
-
-export async function clientName(deps: InteractionDeps, clientId: unknown): Promise<string | undefined> {
-  if (typeof clientId !== 'string') return undefined;
-  const client = await deps.provider().Client.find(clientId).catch(() => undefined);
-  return client ? (client.clientName ?? client.clientId) : undefined;
-}
+import type { InteractionDeps } from '../context.js';
+import type { InteractionDetails } from '../load.js';
+import { clientName } from '../client-name.js';
+import { renderPage, translatorFor } from '../render.js';
+import { lockedMessage, remainingMessage } from './regulate.js';
+import { signInStates } from './state.js';
+import { continueSignIn } from './steps.js';
 
 export async function showLogin(
   ctx: Context,
   deps: InteractionDeps,
   details: InteractionDetails,
-  form: { email?: string; error?: string; status?: number } = {},
+  form: { email?: string; error?: string; warning?: string | undefined; status?: number } = {},
 ): Promise<void> {
   const params = details.params as Record<string, string | undefined>;
   const tr = translatorFor(ctx, deps.i18n, params['ui_locales']);
@@ -25,6 +22,8 @@ export async function showLogin(
   const reauth = Boolean(details.session?.accountId) && (details.prompt.reasons.includes('login_prompt') || details.prompt.reasons.includes('max_age'));
   // asked to confirm it is them: the signed-in account's address is already known
   const sessionEmail = reauth && !form.email ? (await deps.accounts.findById(details.session!.accountId))?.email : undefined;
+  // a sign-in sent back to the start (too many wrong codes) says why
+  const flash = form.error ? undefined : await signInStates(deps.store).takeNotice(details.uid);
   renderPage(
     ctx,
     deps.views,
@@ -37,7 +36,8 @@ export async function showLogin(
       csrf: deps.csrf.token(ctx),
       email: form.email ?? sessionEmail ?? params['login_hint'] ?? '',
       notice: reauth && client ? tr.t('login.reauth', { client }) : undefined,
-      error: form.error,
+      error: form.error ?? (flash ? tr.t(flash) : undefined),
+      warning: form.warning,
     },
     form.status ?? 200,
   );
@@ -57,19 +57,29 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
     return showLogin(ctx, deps, details, { email, error: tr.t('login.missing'), status: 400 });
   }
 
+  const subject = { kind: 'password' as const, login: email.toLowerCase(), ip: ctx.ip };
+  const verdict = await deps.regulator.check(subject);
+  const audit = { ip: ctx.ip, userAgent: ctx.get('user-agent'), clientId: String(details.params['client_id'] ?? '') };
+  if (!verdict.allowed) {
+    await deps.audit.record({ type: 'signin.failed', ...audit, details: { reason: 'locked', step: 'password' } });
+    return showLogin(ctx, deps, details, { email, error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
+  }
+
   const tooLong = email.length > 254 || password.length > 1024;
   const account = tooLong ? undefined : await deps.accounts.findByEmail(email);
   // verify() always runs a full argon2id computation, with a dummy hash when there is no account
   const passwordOk = await deps.hasher.verify(account?.passwordHash, tooLong ? '' : password);
-  const audit = { ip: ctx.ip, userAgent: ctx.get('user-agent'), clientId: String(details.params['client_id'] ?? '') };
 
   if (!account || !passwordOk || account.disabledAt) {
     const reason = !account ? 'unknown_email' : !account.passwordHash ? 'no_password_set' : !passwordOk ? 'wrong_password' : 'account_disabled';
+    const after = await deps.regulator.fail(subject);
     await deps.audit.record({ type: 'signin.failed', accountId: account?.id, ...audit, details: { reason, step: 'password' } });
     deps.log.info({ event: 'signin.failed', reason, accountId: account?.id }, 'sign-in failed');
-    return showLogin(ctx, deps, details, { email, error: tr.t('login.invalid'), status: 401 });
+    if (!after.allowed) return showLogin(ctx, deps, details, { email, error: lockedMessage(tr, after.retryAt!, deps.clock.now()), status: 429 });
+    return showLogin(ctx, deps, details, { email, error: tr.t('login.invalid'), warning: remainingMessage(tr, after), status: 401 });
   }
 
-  await deps.audit.record({ type: 'signin.succeeded', accountId: account.id, ...audit, details: { amr: ['pwd'] } });
-  return finishLogin(ctx, deps, { accountId: account.id, amr: ['pwd'] });
+  await deps.regulator.succeed(subject);
+  await signInStates(deps.store).save(details.uid, { accountId: account.id, amr: ['pwd'], stepUp: false, wrongCodes: 0 });
+  return continueSignIn(ctx, deps, details);
 }

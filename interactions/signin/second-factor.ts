@@ -1,0 +1,145 @@
+// The second-factor step of a sign-in: show the page for the chosen method and check what the
+// user typed. Each check is bracketed by the regulator (per account and IP, across sign-ins)
+// and counted against this sign-in's limit of wrong codes; at the limit the sign-in is
+// abandoned and starts again with the password.
+import type { Context } from 'koa';
+import { amrForCodeFactor, withSecondFactor } from '../../src/factors/amr.js';
+import { totpSecretContext } from '../../src/factors/totp-secret.js';
+import type { InteractionDeps } from '../context.js';
+import { clientName } from '../client-name.js';
+import type { Translator } from '../i18n.js';
+import type { InteractionDetails } from '../load.js';
+import { renderPage, translatorFor } from '../render.js';
+import { lockedMessage } from './regulate.js';
+import { signInStates } from './state.js';
+import { continueSignIn, type Method, type Step } from './steps.js';
+
+type FactorStep = Extract<Step, { step: 'factor' }>;
+
+interface PageForm {
+  error?: string | undefined;
+  warning?: string | undefined;
+  notice?: string | undefined;
+  status?: number;
+}
+
+export function methodLabel(tr: Translator, m: Method): string {
+  switch (m.kind) {
+    case 'totp':
+      return m.factor?.label ? `${tr.t('mfa.method_totp')} (${m.factor.label})` : tr.t('mfa.method_totp');
+    case 'recovery':
+      return tr.t('mfa.method_recovery');
+    case 'webauthn':
+      return tr.t('mfa.method_webauthn', { label: m.factor?.label ?? '' });
+    default:
+      return tr.t(`mfa.method_${m.kind}`, { destination: m.factor?.destination ?? '' });
+  }
+}
+
+async function stepUpNotice(deps: InteractionDeps, details: InteractionDetails, tr: Translator, stepUp: boolean) {
+  if (!stepUp) return undefined;
+  const client = await clientName(deps, details.params['client_id']);
+  return client ? tr.t('mfa.step_up', { client }) : undefined;
+}
+
+export async function showSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep, form: PageForm = {}): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);
+  const { method } = step;
+  const recovery = method.kind === 'recovery';
+  renderPage(
+    ctx,
+    deps.views,
+    tr,
+    'factor',
+    {
+      title: tr.t('mfa.title'),
+      uid: details.uid,
+      csrf: deps.csrf.token(ctx),
+      client: await clientName(deps, details.params['client_id']),
+      stepUp: await stepUpNotice(deps, details, tr, step.state.stepUp),
+      intro: recovery ? tr.t('mfa.recovery_intro') : tr.t('mfa.totp_intro', { product: tr.t('product') }),
+      codeLabel: recovery ? tr.t('mfa.recovery_label') : tr.t('mfa.code_label'),
+      hint: recovery ? undefined : tr.t('mfa.code_hint'),
+      recovery,
+      otherMethods: step.methods.length > 1,
+      ...form,
+    },
+    form.status ?? 200,
+  );
+}
+
+type Check = { ok: true; amr: readonly string[]; notice?: string } | { ok: false; reason: string };
+
+async function checkMethod(deps: InteractionDeps, tr: Translator, step: FactorStep, typed: string): Promise<Check> {
+  const { method, account } = step;
+  if (method.kind === 'recovery') {
+    const hash = deps.hashRecoveryCode(account.id, typed);
+    if (!hash) return { ok: false, reason: 'malformed_recovery' };
+    const remaining = await deps.recoveryCodes.consume(account.id, hash);
+    if (remaining === undefined) return { ok: false, reason: 'wrong_code' };
+    return { ok: true, amr: amrForCodeFactor.recovery, notice: tr.t('mfa.recovery_used', { count: remaining }) };
+  }
+  if (method.kind === 'totp' && method.factor?.secretSealed) {
+    const secret = deps.box.open(method.factor.secretSealed, totpSecretContext(method.factor.id));
+    const result = await deps.totp.check(secret, typed, method.factor.lastStep ?? undefined);
+    if (!result.ok) return { ok: false, reason: `${result.reason === 'malformed' ? 'malformed' : result.reason === 'replayed' ? 'replayed' : 'wrong'}_code` };
+    // the step only moves forward; a concurrent use of the same code loses here
+    if (!(await deps.factors.advanceStep(method.factor.id, result.step))) return { ok: false, reason: 'replayed_code' };
+    return { ok: true, amr: amrForCodeFactor.totp };
+  }
+  return { ok: false, reason: 'wrong_code' };
+}
+
+export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);
+  const states = signInStates(deps.store);
+  const { state, account, method } = step;
+  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+  const typed = typeof body['code'] === 'string' ? body['code'].slice(0, 64) : '';
+  const subject = { kind: 'second_factor' as const, accountId: account.id, ip: ctx.ip };
+  const audit = { accountId: account.id, clientId: String(details.params['client_id'] ?? ''), ip: ctx.ip, userAgent: ctx.get('user-agent') };
+
+  const verdict = await deps.regulator.check(subject);
+  if (!verdict.allowed) {
+    await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: 'locked' } });
+    return showSecondFactor(ctx, deps, details, step, { error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
+  }
+
+  const result = await checkMethod(deps, tr, step, typed);
+  if (result.ok) {
+    await deps.regulator.succeed(subject);
+    state.amr = withSecondFactor(state.amr, result.amr);
+    await states.save(details.uid, state);
+    if (result.notice) {
+      // say how many recovery codes are left before going back to the app
+      return renderPage(ctx, deps.views, tr, 'message-continue', {
+        title: tr.t('mfa.title'),
+        heading: tr.t('mfa.heading'),
+        paragraphs: [result.notice],
+        action: `/interaction/${details.uid}/continue`,
+        csrf: deps.csrf.token(ctx),
+      });
+    }
+    return continueSignIn(ctx, deps, details);
+  }
+
+  // malformed input is not a guess: it does not count
+  const counts = !result.reason.startsWith('malformed');
+  const after = counts ? await deps.regulator.fail(subject) : verdict;
+  if (counts) state.wrongCodes += 1;
+  await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: result.reason, wrongCodes: state.wrongCodes } });
+  if (state.wrongCodes >= deps.config.secondFactor.maxWrongCodes) {
+    await deps.audit.record({ type: 'signin.abandoned', ...audit, details: { reason: 'too_many_wrong_codes', wrongCodes: state.wrongCodes } });
+    await states.abandon(details.uid, 'mfa.too_many_codes');
+    ctx.status = 303;
+    return ctx.redirect(`/interaction/${details.uid}`);
+  }
+  await states.save(details.uid, state);
+  if (!after.allowed) return showSecondFactor(ctx, deps, details, step, { error: lockedMessage(tr, after.retryAt!, deps.clock.now()), status: 429 });
+  const left = Math.min(deps.config.secondFactor.maxWrongCodes - state.wrongCodes, after.remaining ?? Infinity);
+  return showSecondFactor(ctx, deps, details, step, {
+    error: tr.t(`mfa.${result.reason}`),
+    warning: counts ? tr.t('mfa.attempts_left', { count: left }) : undefined,
+    status: 401,
+  });
+}

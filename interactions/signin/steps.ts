@@ -1,0 +1,97 @@
+// The sign-in, step by step. Every request of a sign-in ends here to learn what comes next;
+// each step is small and lives in its own file.
+//
+//   1. password     who is signing in (skipped for a step-up: the session already proved it)
+//   2. regulation   around every credential check (src/regulation, regulate.ts)
+//   3. second factor needed?  an enrolled factor, the app's "require a second factor", or
+//                   acr_values asking for urn:twofold:acr:mfa
+//   4. enrolment    none enrolled yet but one is needed: set up an authenticator app now
+//   5. choose       several methods: the preferred one is offered first
+//   6. factor       prove it (authenticator app, e-mail code, SMS code, recovery code)
+//   7. finish       amr/acr from exactly what was proven
+import type { Context } from 'koa';
+import type { Account } from '../../src/storage/postgres/accounts.js';
+import type { FactorRecord } from '../../src/storage/postgres/factors.js';
+import { acr } from '../../src/oidc/authentication.js';
+import type { InteractionDeps } from '../context.js';
+import { finishLogin } from '../finish.js';
+import type { InteractionDetails } from '../load.js';
+import { signInStates, type SignInState } from './state.js';
+
+export type Method = { id: string; kind: FactorRecord['kind'] | 'recovery'; factor?: FactorRecord };
+
+export type Step =
+  | { step: 'password' }
+  | { step: 'finish'; state: SignInState }
+  | { step: 'enrol'; state: SignInState; account: Account }
+  | { step: 'choose'; state: SignInState; account: Account; methods: Method[] }
+  | { step: 'factor'; state: SignInState; account: Account; method: Method; methods: Method[] };
+
+/** A step-up: the session has the password, the request wants a second factor, nothing else. */
+function isStepUp(details: InteractionDetails): boolean {
+  const reasons = details.prompt.reasons;
+  return Boolean(details.session?.accountId) && reasons.length > 0 && reasons.every((r) => r === 'mfa_required');
+}
+
+async function demandsSecondFactor(deps: InteractionDeps, details: InteractionDetails): Promise<boolean> {
+  if (String(details.params['acr_values'] ?? '').split(' ').includes(acr.mfa)) return true;
+  const clientId = details.params['client_id'];
+  const client = typeof clientId === 'string' ? await deps.provider().Client.find(clientId) : undefined;
+  return client?.metadata()['require_mfa'] === true;
+}
+
+/** The methods a user can prove a second factor with, the preferred one first. */
+export function methodsOf(account: Account, factors: FactorRecord[], unusedRecoveryCodes: number): Method[] {
+  const ordered = [...factors].sort((a, b) => Number(b.id === account.preferredFactorId) - Number(a.id === account.preferredFactorId));
+  const methods: Method[] = ordered.map((f) => ({ id: f.id, kind: f.kind, factor: f }));
+  if (unusedRecoveryCodes > 0) methods.push({ id: 'recovery', kind: 'recovery' });
+  return methods;
+}
+
+export async function nextStep(deps: InteractionDeps, details: InteractionDetails): Promise<Step> {
+  const states = signInStates(deps.store);
+  let state = await states.load(details.uid);
+  if (!state) {
+    // a step-up stopped for too many wrong codes does not get a fresh set of tries without the password
+    if (!isStepUp(details) || (await states.wasAbandoned(details.uid))) return { step: 'password' };
+    const session = details.session!;
+    state = { accountId: session.accountId, amr: session.amr?.length ? [...session.amr] : ['pwd'], stepUp: true, wrongCodes: 0 };
+    await states.save(details.uid, state);
+  }
+  const account = await deps.accounts.findById(state.accountId);
+  if (!account || account.disabledAt) {
+    await states.clear(details.uid);
+    return { step: 'password' };
+  }
+  if (state.amr.includes('mfa')) return { step: 'finish', state };
+  const factors = await deps.factors.findByAccount(account.id);
+  if (factors.length === 0) {
+    return (await demandsSecondFactor(deps, details)) ? { step: 'enrol', state, account } : { step: 'finish', state };
+  }
+  const methods = methodsOf(account, factors, await deps.recoveryCodes.countUnused(account.id));
+  const chosen = methods.find((m) => m.id === state.method) ?? (methods.length === 1 ? methods[0] : undefined);
+  if (!chosen) return { step: 'choose', state, account, methods };
+  return { step: 'factor', state, account, method: chosen, methods };
+}
+
+/** End the sign-in with what was proven. */
+export async function finishSignIn(ctx: Context, deps: InteractionDeps, details: InteractionDetails, state: SignInState): Promise<void> {
+  await deps.audit.record({
+    type: 'signin.succeeded',
+    accountId: state.accountId,
+    clientId: String(details.params['client_id'] ?? ''),
+    ip: ctx.ip,
+    userAgent: ctx.get('user-agent'),
+    details: { amr: state.amr, stepUp: state.stepUp },
+  });
+  await signInStates(deps.store).clear(details.uid);
+  return finishLogin(ctx, deps, { accountId: state.accountId, amr: state.amr });
+}
+
+/** After a POST: finish if nothing is left to prove, else show the next page (PRG). */
+export async function continueSignIn(ctx: Context, deps: InteractionDeps, details: InteractionDetails): Promise<void> {
+  const next = await nextStep(deps, details);
+  if (next.step === 'finish') return finishSignIn(ctx, deps, details, next.state);
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${details.uid}`);
+}
