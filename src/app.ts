@@ -11,6 +11,7 @@ import { securityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
 import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
 import { notFoundPage, renderErrors } from '../interactions/errors.js';
+import { createProfileRouter } from '../interactions/profile/router.js';
 import { createInteractionRouter } from '../interactions/router.js';
 
 export interface AppOptions {
@@ -67,6 +68,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(assets());
   app.use(renderErrors(services));
   app.use(under('/interaction/', createInteractionRouter({ ...services, provider: services.providers.current }).routes()));
+  app.use(under('/account', createProfileRouter({ ...services, provider: services.providers.current }).routes()));
   if (options.demo) {
     app.use(under('/demo', createDemoRouter({ ...services, account: options.demo }).routes()));
   }

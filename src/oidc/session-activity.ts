@@ -14,8 +14,17 @@ export interface SessionActivityOptions {
   nowSeconds: () => number;
 }
 
-/** Extend the browser's signed-in session, if it has one; returns its account id. */
-export async function touchSession(ctx: Context, provider: Provider, opts: SessionActivityOptions): Promise<string | undefined> {
+export interface ActiveSession {
+  accountId: string;
+  /** when the user last signed in (epoch seconds) */
+  loginTs: number | undefined;
+  /** the session's stable id (the cookie's value changes; this does not) */
+  uid: string;
+  amr: string[];
+}
+
+/** Extend the browser's signed-in session, if it has one, and say whose it is. */
+export async function touchSession(ctx: Context, provider: Provider, opts: SessionActivityOptions): Promise<ActiveSession | undefined> {
   // `new` and `id` exist at runtime (lib/models/session.js) but not in @types/oidc-provider
   const session = (await provider.Session.get(ctx)) as Awaited<ReturnType<Provider['Session']['get']>> & { new?: boolean; id: string };
   if (session.new || !session.accountId) return undefined;
@@ -32,5 +41,5 @@ export async function touchSession(ctx: Context, provider: Provider, opts: Sessi
       expires: new Date((session.exp ?? opts.nowSeconds() + ttl) * 1000),
     });
   }
-  return session.accountId;
+  return { accountId: session.accountId, loginTs: session.loginTs, uid: session.uid, amr: session.amr ?? [] };
 }

@@ -1,0 +1,52 @@
+// "My profile": the account, its second factors (add, remove, rename, preferred), recovery
+// codes. Pages only; the actions are in factors.ts and the enrolments in enrol/.
+import type { Context } from 'koa';
+import type { FactorRecord } from '../../src/storage/postgres/factors.js';
+import type { InteractionDeps } from '../context.js';
+import type { Translator } from '../i18n.js';
+import { renderPage, translatorFor } from '../render.js';
+import type { ProfileViewer } from './auth.js';
+import { profileFlash } from './flash.js';
+
+export function factorName(tr: Translator, f: FactorRecord): string {
+  if (f.label) return f.label;
+  switch (f.kind) {
+    case 'totp':
+      return tr.t('profile.kind_totp');
+    case 'email':
+      return tr.t('profile.kind_email', { destination: f.destination ?? '' });
+    case 'sms':
+      return tr.t('profile.kind_sms', { destination: f.destination ?? '' });
+    default:
+      return f.deviceType === 'multiDevice' ? tr.t('profile.kind_passkey') : tr.t('profile.kind_security_key');
+  }
+}
+
+const date = (tr: Translator, d: Date | null) => (d ? new Intl.DateTimeFormat(tr.lang, { dateStyle: 'medium' }).format(d) : undefined);
+
+export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  const { account } = viewer;
+  const [factors, unusedCodes, flash] = await Promise.all([
+    deps.factors.findByAccount(account.id),
+    deps.recoveryCodes.countUnused(account.id),
+    profileFlash(deps.store, viewer.session.uid).take(),
+  ]);
+  renderPage(ctx, deps.views, tr, 'profile', {
+    title: tr.t('profile.title'),
+    wide: true,
+    account,
+    csrf: deps.csrf.token(ctx),
+    flash,
+    factors: factors.map((f) => ({
+      id: f.id,
+      name: factorName(tr, f),
+      kind: f.kind,
+      preferred: f.id === account.preferredFactorId || (factors.length === 1 && !account.preferredFactorId),
+      added: date(tr, f.createdAt),
+      lastUsed: date(tr, f.lastUsedAt),
+    })),
+    unusedCodes,
+    hasFactors: factors.length > 0,
+  });
+}

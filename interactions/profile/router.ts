@@ -1,0 +1,56 @@
+// "My profile" at /account: overview, second factors, recovery codes. Every form is
+// CSRF-protected; changes to second factors want a recent sign-in.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { InteractionDeps } from '../context.js';
+import { renderMessage, translatorFor } from '../render.js';
+import { formBody } from '../router.js';
+import { showAddTotp, submitAddTotp } from './add-totp.js';
+import { finishSignIn, requireViewer, startSignIn, type ProfileViewer } from './auth.js';
+import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } from './factors.js';
+import { showProfile } from './overview.js';
+
+export function createProfileRouter(deps: InteractionDeps) {
+  const router = new Router({ prefix: '/account' });
+
+  /** a POST: CSRF first, then the viewer (recent sign-in for changes to second factors) */
+  const post =
+    (act: (ctx: Context, viewer: ProfileViewer) => Promise<void>, opts: { recent?: boolean } = {}) =>
+    async (ctx: Context) => {
+      deps.csrf.verify(ctx, (ctx.request.body as Record<string, unknown> | undefined)?.['csrf']);
+      const viewer = await requireViewer(ctx, deps, opts);
+      if (viewer) await act(ctx, viewer);
+    };
+  const get =
+    (act: (ctx: Context, viewer: ProfileViewer) => Promise<void>, opts: { recent?: boolean } = {}) =>
+    async (ctx: Context) => {
+      const viewer = await requireViewer(ctx, deps, opts);
+      if (viewer) await act(ctx, viewer);
+    };
+  const param = (ctx: Context) => String((ctx.params as Record<string, string>)['id'] ?? '');
+
+  router.get('/', get((ctx, viewer) => showProfile(ctx, deps, viewer)));
+  router.get('/signin', (ctx) => startSignIn(ctx, deps, { returnTo: '/account' }));
+  router.get('/callback', (ctx) => finishSignIn(ctx, deps));
+  router.get('/signed-out', (ctx) => {
+    const tr = translatorFor(ctx, deps.i18n);
+    renderMessage(ctx, deps.views, tr, { title: tr.t('profile.signed_out_title'), paragraphs: [tr.t('profile.signed_out')], link: { href: '/account/signin', text: tr.t('profile.sign_in') } }, 200);
+  });
+
+  router.get('/add/totp', get((ctx, viewer) => showAddTotp(ctx, deps, viewer), { recent: true }));
+  router.post('/add/totp', formBody, post((ctx, viewer) => submitAddTotp(ctx, deps, viewer), { recent: true }));
+  router.post('/factors/:id/preferred', formBody, post((ctx, viewer) => makePreferred(ctx, deps, viewer, param(ctx))));
+  router.post('/factors/:id/rename', formBody, post((ctx, viewer) => renameFactor(ctx, deps, viewer, param(ctx))));
+  router.post('/factors/:id/remove', formBody, post((ctx, viewer) => removeFactor(ctx, deps, viewer, param(ctx)), { recent: true }));
+  router.post('/recovery-codes', formBody, post((ctx, viewer) => regenerateRecoveryCodes(ctx, deps, viewer), { recent: true }));
+  router.post(
+    '/done',
+    formBody,
+    post(async (ctx) => {
+      ctx.status = 303;
+      ctx.redirect('/account');
+    }),
+  );
+
+  return router;
+}
