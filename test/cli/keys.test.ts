@@ -1,45 +1,37 @@
 // `twofold migrate` and `twofold keys ...` on a database of their own: the signing keys are
 // shared by every test of the run, and rotating them there would change what other tests see.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { ensureSigningKeys } from '../../src/keys/signing-keys.js';
 import { openTestDb, type TestDb } from './db.js';
+import { migrationsDir } from '../../src/storage/postgres/migrate.js';
+import { throwawayDatabase, type ThrowawayDatabase } from '../support/storage-postgres.js';
 import { cliEnv, runCli, runCliJson } from './run-cli.js';
 
-const dbName = `twofold_cli_keys_${randomBytes(4).toString('hex')}`;
-const databaseUrl = (() => {
-  const url = new URL(inject('adminDatabaseUrl'));
-  url.pathname = `/${dbName}`;
-  return url.href;
-})();
-const env = cliEnv({ DATABASE_URL: databaseUrl, KEY_REFRESH_SECONDS: '30', ID_TOKEN_TTL_SECONDS: '900', ACCESS_TOKEN_TTL_SECONDS: '1200' });
+const migrationCount = readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).length;
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
+let database: ThrowawayDatabase;
+let databaseUrl: string;
+let env: Record<string, string>;
 let t: TestDb | undefined;
-beforeAll(() => admin(`CREATE DATABASE ${dbName}`));
+beforeAll(async () => {
+  database = await throwawayDatabase();
+  databaseUrl = database.url;
+  env = cliEnv({ DATABASE_URL: databaseUrl, KEY_REFRESH_SECONDS: '30', ID_TOKEN_TTL_SECONDS: '900', ACCESS_TOKEN_TTL_SECONDS: '1200' });
+});
 afterAll(async () => {
   await t?.close();
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await database?.drop();
 });
 
 describe('migrate', () => {
   it('applies the migrations to an empty database, then has nothing to do', async () => {
     const first = await runCli(['migrate'], { env });
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/Applied 1 migration to PostgreSQL at [^:]+:\d+\/twofold_cli_keys_\w+:\n {2}\d+_init/);
+    expect(first.stdout).toMatch(new RegExp(`Applied ${migrationCount} migrations? to PostgreSQL at [^:]+:\\d+/twofold_test_storage_\\w+:\\n {2}\\d+_init`));
     const again = await runCliJson<{ applied: string[]; total: number }>(['migrate'], { env });
-    expect(again).toEqual({ applied: [], total: 1 });
+    expect(again).toEqual({ applied: [], total: migrationCount });
   });
 });
 

@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { useBrowser } from '../support/browser.js';
-import { createThrowawayDatabase } from '../support/database.js';
+import { throwawayDatabase, type ThrowawayDatabase } from '../support/storage-postgres.js';
 
 let app: TestApp;
-let db: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+let db: ThrowawayDatabase;
 const browser = useBrowser();
 
 // the demo account is one fixed account: this file changes it, so it gets a database of its own
 beforeAll(async () => {
-  db = await createThrowawayDatabase();
+  db = await throwawayDatabase({ migrated: true });
   app = await startTestApp({ demo: true, env: { DATABASE_URL: db.url } });
 });
 afterAll(async () => {

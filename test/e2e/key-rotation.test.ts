@@ -5,17 +5,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as jose from 'jose';
 import { rotateSigningKeys } from '../../src/keys/signing-keys.js';
 import { startTestApp, uniquePrefix, type TestApp } from '../support/app.js';
-import { createThrowawayDatabase } from '../support/database.js';
+import { throwawayDatabase, type ThrowawayDatabase } from '../support/storage-postgres.js';
 import { createClient, createUser } from '../support/fixtures.js';
 import { discover, signIn } from '../support/relying-party.js';
 import { createUserAgent } from '../support/user-agent.js';
 
-let db: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+let db: ThrowawayDatabase;
 let a: TestApp;
 let b: TestApp;
 
 beforeAll(async () => {
-  db = await createThrowawayDatabase();
+  db = await throwawayDatabase({ migrated: true });
   const env = { DATABASE_URL: db.url, REDIS_PREFIX: uniquePrefix(), KEY_REFRESH_SECONDS: '1' };
   a = await startTestApp({ env });
   b = await startTestApp({ env });
