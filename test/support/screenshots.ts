@@ -19,6 +19,7 @@ import { parseConfig, type Config } from '../../src/config/index.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { createLogger } from '../../src/log.js';
 import { createServices } from '../../src/services.js';
+import { generate } from 'otplib';
 import { launchBrowser, newContext, screenshot } from './browser.js';
 import { createClient, createUser, type TestClient } from './fixtures.js';
 import { authorizationRequest, discover } from './relying-party.js';
@@ -58,6 +59,8 @@ async function withThrowawayStorage<T>(run: (env: Record<string, string>) => Pro
     await rm(dataDir, { recursive: true, force: true });
   }
 }
+
+const totp = (secret: string, offsetSteps: number) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30, period: 30, digits: 6, algorithm: 'sha1' });
 
 async function fillSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel('E-mail address', { exact: true }).fill(email);
@@ -148,6 +151,45 @@ async function main(): Promise<void> {
         await shot(page, '15-demo-error');
 
         await context.close();
+
+        // second factors: My profile, an authenticator app, recovery codes, chooser, code pages
+        const mfaUser = await createUser(services, { name: 'Ada Lovelace' });
+        const mfa = await newContext(browser, options);
+        const p2 = await mfa.newPage();
+        await p2.goto(`${url}/account`);
+        await fillSignIn(p2, mfaUser.email, mfaUser.password);
+        await p2.waitForURL(`${url}/account`);
+        await shot(p2, '17-profile-empty');
+        await p2.goto(`${url}/account/add/totp`);
+        await shot(p2, '18-add-totp');
+        const secret = (await p2.locator('#manual-key').innerText()).replace(/\s+/g, '');
+        await p2.getByLabel('6-digit code').fill(await totp(secret, 0));
+        await p2.getByRole('button', { name: 'Confirm and turn on' }).click();
+        await p2.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+        await shot(p2, '19-recovery-codes');
+        await p2.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+        await p2.waitForURL(`${url}/account`);
+        await shot(p2, '20-profile-with-app');
+        await mfa.close();
+        const fresh = await newContext(browser, options);
+        const p3 = await fresh.newPage();
+        await p3.goto(`${url}/demo/login`);
+        await fillSignIn(p3, mfaUser.email, mfaUser.password);
+        await p3.getByRole('heading', { name: 'Choose a way to confirm' }).waitFor();
+        await shot(p3, '21-choose');
+        await p3.getByRole('button', { name: 'Continue' }).click();
+        await p3.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+        await shot(p3, '22-factor-app');
+        await p3.getByLabel('6-digit code').fill('000000');
+        await p3.getByRole('button', { name: 'Verify' }).click();
+        await p3.getByRole('alert').waitFor();
+        await shot(p3, '23-factor-wrong-code');
+        await p3.getByRole('link', { name: 'Use another method' }).click();
+        await p3.getByLabel('A recovery code').check();
+        await p3.getByRole('button', { name: 'Continue' }).click();
+        await p3.getByLabel('Recovery code').waitFor();
+        await shot(p3, '24-factor-recovery');
+        await fresh.close();
 
         // signing out with no session left, in a browser without JavaScript
         const noScript = await newContext(browser, { ...options, javaScriptEnabled: false });
