@@ -16,6 +16,8 @@ export interface ClientRequest {
   /** --grant-type values; empty means the default */
   grantTypes: string[];
   clientCredentials: boolean;
+  /** every sign-in to this app needs a second factor */
+  requireMfa?: boolean;
 }
 
 export interface ClientDraft {
@@ -58,6 +60,7 @@ export function draftClient(req: ClientRequest): ClientDraft {
     throw invalid('redirect URIs are only for clients that sign users in (grant type authorization_code)');
   }
   if (!signsUsersIn && req.thirdParty) throw invalid('--third-party is about the consent page, which only clients that sign users in show');
+  if (!signsUsersIn && req.requireMfa) throw invalid('--require-mfa is about signing users in; a client-credentials client has no users');
   const problems = [...uriProblems(req.redirectUris, '--redirect-uri'), ...uriProblems(req.postLogoutRedirectUris, '--post-logout-redirect-uri')];
   if (problems.length) throw invalid(problems.join('\n'));
 
@@ -69,6 +72,7 @@ export function draftClient(req: ClientRequest): ClientDraft {
       redirect_uris: [...new Set(req.redirectUris)],
       ...(req.postLogoutRedirectUris.length ? { post_logout_redirect_uris: [...new Set(req.postLogoutRedirectUris)] } : {}),
       token_endpoint_auth_method: req.isPublic ? 'none' : 'client_secret_basic',
+      ...(req.requireMfa ? { require_mfa: true } : {}),
     },
     firstParty: !req.thirdParty,
     confidential: !req.isPublic,

@@ -23,6 +23,7 @@ function summary(record: ClientRecord) {
     grant_types: list(m['grant_types']),
     redirect_uris: list(m['redirect_uris']),
     post_logout_redirect_uris: list(m['post_logout_redirect_uris']),
+    require_mfa: m['require_mfa'] === true,
     created_at: record.createdAt.toISOString(),
     updated_at: record.updatedAt.toISOString(),
   };
@@ -37,6 +38,7 @@ function describe(record: ClientRecord, secret?: string): string {
     ['kind', `${s.first_party ? 'first-party (no consent page)' : 'third-party (users see a consent page)'}, ${s.confidential ? 'confidential' : 'public (PKCE only, no secret)'}`],
     ['token auth', String(s.token_endpoint_auth_method)],
     ['grant types', s.grant_types.join(', ')],
+    ['second factor', s.require_mfa ? 'required for every sign-in' : 'when the user has one, or the request asks for it'],
   ];
   if (s.redirect_uris.length) pairs.push(['redirect URIs', s.redirect_uris.join('\n')]);
   if (s.post_logout_redirect_uris.length) pairs.push(['logout redirects', s.post_logout_redirect_uris.join('\n')]);
@@ -60,6 +62,8 @@ const create: Command = {
   --grant-type TYPE                ${grantTypes.join(', ')}; repeatable
                                    (default: authorization_code and refresh_token)
   --client-credentials             a machine client: client_credentials only, no redirect URIs
+  --require-mfa                    every sign-in to this app needs a second factor (users
+                                   without one set one up during the sign-in)
   --json                           machine-readable output
 
 Example:
@@ -73,6 +77,7 @@ Example:
     'third-party': { type: 'boolean' },
     'grant-type': { type: 'string', multiple: true },
     'client-credentials': { type: 'boolean' },
+    'require-mfa': { type: 'boolean' },
     ...jsonOption,
   },
   async run(args, { io, config, withStorage }) {
@@ -84,6 +89,7 @@ Example:
       thirdParty: flag(args, 'third-party'),
       grantTypes: strs(args, 'grant-type'),
       clientCredentials: flag(args, 'client-credentials'),
+      requireMfa: flag(args, 'require-mfa'),
     });
     const clientId = str(args, 'id') ?? clientIdFor(String(draft.metadata['client_name']), randomBytes(4).toString('hex'));
     if (!clientIdPattern.test(clientId)) throw new AppError('invalid_input', 400, '--id must be 3 to 128 characters: letters, digits and . _ ~ -');

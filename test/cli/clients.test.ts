@@ -95,6 +95,17 @@ describe('clients create', () => {
     expect(record!.metadata['token_endpoint_auth_method']).toBe('none');
   });
 
+  it('makes a client that requires a second factor for every sign-in', async () => {
+    const created = await runCliJson<CreatedClient>(['clients', 'create', '--name', 'Payroll', '--require-mfa', '--redirect-uri', 'https://payroll.example.com/cb']);
+    const record = await t.clients.find(created.client_id);
+    expect(record!.metadata['require_mfa']).toBe(true);
+    const shown = await runCli(['clients', 'show', created.client_id]);
+    expect(shown.stdout).toContain('required for every sign-in');
+    const bad = await runCli(['clients', 'create', '--name', 'Nope', '--client-credentials', '--require-mfa']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--require-mfa is about signing users in');
+  });
+
   it('makes a client-credentials client without redirect URIs, and refuses a public one', async () => {
     const created = await runCliJson<CreatedClient>(['clients', 'create', '--name', 'Nightly export', '--client-credentials']);
     expect(created.client_secret).toBeTruthy();
