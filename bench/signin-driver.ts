@@ -1,15 +1,23 @@
-// One full password sign-in, the way a browser and a relying party do it: authorize → sign-in
-// page → POST e-mail + password → back to the authorization endpoint → code → token exchange
-// (PKCE S256, client_secret_basic). Every sign-in is a new browser (a fresh cookie jar), so it
-// creates a new session; the HTTP connections are shared, as they do not matter to the server.
+// One full sign-in, the way a browser and a relying party do it: authorize → sign-in page →
+// POST e-mail + password → (with an authenticator app: the second-factor page → POST the
+// 6-digit code) → back to the authorization endpoint → code → token exchange (PKCE S256,
+// client_secret_basic). Every sign-in is a new browser (a fresh cookie jar), so it creates a
+// new session; the HTTP connections are shared, as they do not matter to the server.
 import { createHash, randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
 import { CookieJar } from 'tough-cookie';
 import { Pool } from 'undici';
+import { stepAt, totpPeriodSeconds, type TotpRoster } from './totp-roster.js';
 
 export interface SignInClient {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+}
+
+interface SignInUser {
+  email: string;
+  password: string;
 }
 
 interface Response {
@@ -18,7 +26,10 @@ interface Response {
   body: string;
 }
 
-export function signInOp(url: string, client: SignInClient, users: Array<{ email: string; password: string }>, connections: number) {
+/** What the browser does between the password and the return to the authorization endpoint. */
+type SecondFactor = (jar: CookieJar, interactionUrl: string) => Promise<Response>;
+
+function signInDriver(url: string, client: SignInClient, connections: number) {
   const pool = new Pool(url, { connections, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const origin = new URL(url).origin;
   const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64');
@@ -39,13 +50,16 @@ export function signInOp(url: string, client: SignInClient, users: Array<{ email
     return { status: res.statusCode, location: typeof location === 'string' ? new URL(location, u).href : undefined, body: await res.body.text() };
   }
 
+  const postForm = (jar: CookieJar, action: string, fields: Record<string, string>) =>
+    request(jar, action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin }, body: new URLSearchParams(fields).toString() });
+
   const expectRedirect = (res: Response, what: string): string => {
     if (res.status < 300 || res.status > 399 || !res.location) throw new Error(`${what}: expected a redirect, got ${res.status} ${res.body.slice(0, 200)}`);
     return res.location;
   };
 
-  async function op(worker: number): Promise<void> {
-    const user = users[worker % users.length]!;
+  /** The whole sign-in; answers the ID token's claims. */
+  async function signIn(user: SignInUser, secondFactor?: SecondFactor): Promise<Record<string, unknown>> {
     const jar = new CookieJar();
     const verifier = randomBytes(32).toString('base64url');
     const state = randomBytes(16).toString('base64url');
@@ -66,12 +80,12 @@ export function signInOp(url: string, client: SignInClient, users: Array<{ email
     const form = /<form method="post" action="([^"]+\/login)"[\s\S]*?name="csrf" value="([^"]+)"/.exec(page.body);
     if (page.status !== 200 || !form) throw new Error(`sign-in page: got ${page.status} ${page.body.slice(0, 200)}`);
 
-    const posted = await request(jar, form[1]!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-      body: new URLSearchParams({ csrf: form[2]!, email: user.email, password: user.password }).toString(),
-    });
-    const resume = expectRedirect(posted, 'password');
+    const afterPassword = expectRedirect(await postForm(jar, form[1]!, { csrf: form[2]!, email: user.email, password: user.password }), 'password');
+    const nextIsInteraction = new URL(afterPassword).pathname.startsWith('/interaction/');
+    if (nextIsInteraction !== Boolean(secondFactor)) {
+      throw new Error(`after the password: ${secondFactor ? 'expected the second-factor page' : 'expected the way back to the app'}, got ${afterPassword}`);
+    }
+    const resume = secondFactor ? expectRedirect(await secondFactor(jar, afterPassword), 'second factor') : afterPassword;
     const callback = new URL(expectRedirect(await request(jar, resume), 'resume'));
     const code = callback.searchParams.get('code');
     if (!callback.href.startsWith(client.redirectUri) || !code || callback.searchParams.get('state') !== state) {
@@ -88,7 +102,51 @@ export function signInOp(url: string, client: SignInClient, users: Array<{ email
     if (token.statusCode !== 200) throw new Error(`token exchange: ${token.statusCode} ${text.slice(0, 200)}`);
     const tokens = JSON.parse(text) as { id_token?: string; access_token?: string };
     if (!tokens.id_token || !tokens.access_token) throw new Error(`token exchange without id_token or access_token: ${text.slice(0, 200)}`);
+    return JSON.parse(Buffer.from(tokens.id_token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
   }
 
-  return { op, close: () => pool.close() };
+  return { request, postForm, signIn, close: () => pool.close() };
+}
+
+/** Password sign-ins: virtual user i signs in as users[i]. */
+export function signInOp(url: string, client: SignInClient, users: SignInUser[], connections: number) {
+  const driver = signInDriver(url, client, connections);
+  return {
+    op: async (worker: number) => void (await driver.signIn(users[worker % users.length]!)),
+    close: driver.close,
+  };
+}
+
+/**
+ * Password + authenticator-app sign-ins: each takes a user from the roster that has not used
+ * the current time step, types the code of the current step on the factor page, and checks
+ * that the ID token says a one-time password was used.
+ */
+export function totpSignInOp(url: string, client: SignInClient, roster: TotpRoster<SignInUser & { totpSecret: string }>, connections: number) {
+  const driver = signInDriver(url, client, connections);
+
+  async function op(): Promise<void> {
+    const entry = await roster.take();
+    let usedStep: number | undefined;
+    try {
+      const claims = await driver.signIn(entry.user, async (jar, interactionUrl) => {
+        const page = await driver.request(jar, interactionUrl);
+        const form = /<form method="post" action="([^"]+\/factor)"[\s\S]*?name="csrf" value="([^"]+)"/.exec(page.body);
+        if (page.status !== 200 || !form || !page.body.includes('autocomplete="one-time-code"')) {
+          throw new Error(`second-factor page: expected the authenticator-app form, got ${page.status} ${page.body.slice(0, 200)}`);
+        }
+        const now = Date.now();
+        usedStep = stepAt(now);
+        const code = await generate({ secret: entry.user.totpSecret, epoch: Math.floor(now / 1000), period: totpPeriodSeconds, digits: 6, algorithm: 'sha1' });
+        return driver.postForm(jar, form[1]!, { csrf: form[2]!, code });
+      });
+      const amr = claims['amr'];
+      if (!Array.isArray(amr) || !amr.includes('otp') || !amr.includes('mfa')) throw new Error(`ID token amr without otp and mfa: ${JSON.stringify(amr)}`);
+    } finally {
+      // after a failure the server may or may not have taken the step: count it as used
+      roster.give(entry, usedStep);
+    }
+  }
+
+  return { op, close: driver.close };
 }
