@@ -1,5 +1,6 @@
 // The one typed configuration object. Every environment variable Twofold reads is declared
 // here, with its default; nothing else in the code base reads process.env.
+import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
 const bool = z
@@ -39,6 +40,71 @@ const issuerUrl = url(['http:', 'https:']).refine((v) => {
   }
 }, 'must not have a query, a fragment or credentials (OpenID Connect Discovery: the issuer is compared character for character)');
 
+/** `Name <address>` or a bare address; one line (a header value), one address. */
+const mailFrom = z
+  .string()
+  .refine((v) => parseMailFrom(v) !== undefined, 'must be one e-mail address, optionally with a display name: Twofold <no-reply@example.com>');
+
+export function parseMailFrom(value: string): { name: string | undefined; address: string } | undefined {
+  const m = /^\s*(?:(?<name>[^<>\r\n]*?)\s*<(?<inner>[^<>\s@]+@[^<>\s@]+\.?[^<>\s@]*)>|(?<bare>[^<>\s@"]+@[^<>\s@]+))\s*$/.exec(value);
+  if (!m?.groups) return undefined;
+  const address = m.groups['inner'] ?? m.groups['bare'];
+  if (!address || /[\x00-\x1f\x7f]/.test(value)) return undefined;
+  const raw = m.groups['name']?.trim() ?? '';
+  const quoted = /^"[^"\\]*"$/.test(raw);
+  // unquoted, a comma or semicolon would split the header into several addresses
+  if (!quoted && /[,;"]/.test(raw)) return undefined;
+  const name = quoted ? raw.slice(1, -1).trim() : raw;
+  return { name: name || undefined, address };
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+const isLoopback = (hostname: string) => loopbackHosts.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+
+/** The SMS provider gets the codes and our credentials: https, or http to this machine only. */
+const smsHttpUrl = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopback(u.hostname));
+  } catch {
+    return false;
+  }
+}, 'must be an https URL (http only on 127.0.0.1, [::1] or localhost)');
+
+/** A header value: visible ASCII and spaces only, so it cannot smuggle a second header. */
+const headerValue = z.string().regex(/^[\x20-\x7e]+$/, 'must be a single-line header value (printable ASCII)');
+
+/**
+ * EU and EEA members plus Switzerland, the United Kingdom, the United States and Canada: where
+ * SMS delivery is registered with the usual providers. Elsewhere users get e-mail codes.
+ * Numbers carry the code of their territory: EU regions with their own code (Åland, the French
+ * overseas departments) and the Crown dependencies on +44 (Guernsey, Jersey, Man) are listed too.
+ */
+export const defaultSmsCountries = [
+  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+  'AX', 'GF', 'GP', 'MQ', 'RE', 'YT', 'MF',
+  'IS', 'LI', 'NO',
+  'CH', 'GB', 'GG', 'JE', 'IM', 'US', 'CA',
+];
+
+const knownCountries = new Set<string>(getCountries());
+/** codes people write that ISO 3166 spells differently (the EU itself uses EL for Greece) */
+const usualMistakes: Record<string, string> = { UK: 'GB', EL: 'GR' };
+
+const smsCountries = z
+  .string()
+  .transform((v) => (v.trim() === '*' ? ('all' as const) : v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean)))
+  .superRefine((v, ctx) => {
+    if (v === 'all') return;
+    if (v.length === 0) ctx.addIssue({ code: 'custom', message: 'must list ISO 3166 alpha-2 country codes (NL,BE,DE) or be *' });
+    const unknown = v.filter((c) => !knownCountries.has(c));
+    if (unknown.length) {
+      const hints = unknown.filter((c) => c in usualMistakes).map((c) => `${c} is ${usualMistakes[c]}`);
+      const hint = hints.length ? ` (${hints.join(', ')})` : '';
+      ctx.addIssue({ code: 'custom', message: `has unknown country codes ${unknown.join(', ')}${hint}: use ISO 3166 alpha-2 codes (NL,BE,DE) or *` });
+    }
+  });
+
 export const envSchema = z
   .object({
     PORT: positiveInt.max(65535).default(3000),
@@ -61,6 +127,13 @@ export const envSchema = z
     CODE_TTL_SECONDS: positiveInt.max(3600).default(90),
     CODE_RESEND_SECONDS: positiveInt.max(3600).default(30),
     CODES_PER_HOUR: positiveInt.max(1000).default(10),
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    MAIL_FROM: mailFrom.default('Twofold <no-reply@localhost>'),
+    SMS_HTTP_URL: smsHttpUrl.optional(),
+    SMS_HTTP_AUTHORIZATION: headerValue.optional(),
+    SMS_HTTP_TIMEOUT_MS: positiveInt.max(60_000).default(5000),
+    SMS_COUNTRIES: smsCountries.optional(),
+    OUTBOX: bool.optional(),
     TRUST_PROXY: bool.default(false),
     DEMO: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -68,6 +141,9 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     if (env.SESSION_MAX_SECONDS < env.SESSION_IDLE_SECONDS) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_MAX_SECONDS'], message: 'must be at least SESSION_IDLE_SECONDS' });
+    }
+    if (env.SMS_HTTP_AUTHORIZATION && !env.SMS_HTTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_AUTHORIZATION'], message: 'is set but SMS_HTTP_URL is not (where should it be sent?)' });
     }
   });
 
@@ -107,6 +183,15 @@ export interface Config {
   /** second factors: wrong codes allowed in one sign-in; e-mail/SMS code lifetime and sending limits */
   secondFactor: { maxWrongCodes: number; codeTtlSeconds: number; resendCooldownSeconds: number; codesPerHour: number };
   demo: boolean;
+  /** outgoing e-mail: SMTP server (unset: none), and the From header; `fromAddress` is what users allow through greylisting and spam filters */
+  mail: { smtpUrl: string | undefined; from: string; fromAddress: string };
+  /** outgoing SMS through a generic HTTP provider (unset url: none); countries where SMS codes are offered */
+  sms: { httpUrl: string | undefined; authorization: string | undefined; timeoutMs: number; countries: string[] | 'all' };
+  /**
+   * Development outbox: e-mail and SMS are kept in process memory and shown at /dev/outbox
+   * instead of being sent. Anyone who can reach that page reads every code in it.
+   */
+  outbox: boolean;
 }
 
 export class ConfigError extends Error {
@@ -172,13 +257,23 @@ export function parseConfig(source: Record<string, string | undefined>): ParsedC
       codesPerHour: e.CODES_PER_HOUR,
     },
     demo: e.DEMO ?? embedded,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fromAddress: parseMailFrom(e.MAIL_FROM)!.address },
+    sms: {
+      httpUrl: e.SMS_HTTP_URL,
+      authorization: e.SMS_HTTP_AUTHORIZATION,
+      timeoutMs: e.SMS_HTTP_TIMEOUT_MS,
+      countries: e.SMS_COUNTRIES ?? defaultSmsCountries,
+    },
+    // Without an SMTP server, mail has nowhere to go but the outbox. With an https issuer that is
+    // a real deployment, where the outbox would publish every code: there it must be asked for.
+    outbox: e.OUTBOX ?? (!e.SMTP_URL && !issuer.startsWith('https:')),
   };
 }
 
 /** connections to the embedded PGlite; PG_POOL_MAX applies to an external server only */
 export const embeddedPoolMax = 1;
 
-const secretNames = new Set(['ENCRYPTION_KEY', 'COOKIE_KEYS', 'DATABASE_URL', 'REDIS_URL']);
+const secretNames = new Set(['ENCRYPTION_KEY', 'COOKIE_KEYS', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SMS_HTTP_URL', 'SMS_HTTP_AUTHORIZATION']);
 
 /** A value echoed in an error may be a URL with a password in it (ISSUER=https://u:p@…). */
 function withoutCredentials(value: string): string {

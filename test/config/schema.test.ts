@@ -1,6 +1,6 @@
 // parseConfig: defaults, one message per wrong variable that names it, secrets never echoed.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/schema.js';
+import { ConfigError, defaultSmsCountries, parseConfig } from '../../src/config/schema.js';
 
 const key = Buffer.alloc(32, 9).toString('base64');
 const cookie = 'c'.repeat(40);
@@ -35,7 +35,11 @@ describe('parseConfig', () => {
       session: { idleSeconds: 300, maxSeconds: 43200 },
       ttl: { accessToken: 600, idToken: 3600, refreshToken: 1209600 },
       keyRefreshSeconds: 60,
+      secondFactor: { maxWrongCodes: 7, codeTtlSeconds: 90, resendCooldownSeconds: 30, codesPerHour: 10 },
       demo: true,
+      mail: { smtpUrl: undefined, from: 'Twofold <no-reply@localhost>', fromAddress: 'no-reply@localhost' },
+      sms: { httpUrl: undefined, authorization: undefined, timeoutMs: 5000, countries: defaultSmsCountries },
+      outbox: true,
     });
   });
 
