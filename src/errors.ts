@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'conflict'
   | 'weak_password'
   | 'invalid_input'
-  | 'storage_unavailable';
+  | 'storage_unavailable'
+  | 'delivery_failed';
 
 export class AppError extends Error {
   readonly code: ErrorCode;
