@@ -13,6 +13,7 @@ import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
 import { notFoundPage, renderErrors } from '../interactions/errors.js';
 import { createProfileRouter } from '../interactions/profile/router.js';
 import { createInteractionRouter } from '../interactions/router.js';
+import { createOutboxRouter } from '../interactions/outbox.js';
 
 export interface AppOptions {
   isShuttingDown?: () => boolean;
@@ -69,6 +70,9 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(renderErrors(services));
   app.use(under('/interaction/', createInteractionRouter({ ...services, provider: services.providers.current }).routes()));
   app.use(under('/account', createProfileRouter({ ...services, provider: services.providers.current }).routes()));
+  if (config.outbox && services.outbox) {
+    app.use(under('/dev/outbox', createOutboxRouter({ ...services, outbox: services.outbox }).routes()));
+  }
   if (options.demo) {
     app.use(under('/demo', createDemoRouter({ ...services, account: options.demo }).routes()));
   }

@@ -30,6 +30,9 @@ import { createOrganisationsRepo, type OrganisationsRepo } from './storage/postg
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
 import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
 import type { ShortLivedStore } from './storage/short-lived/store.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
+import { createOutbox, type Outbox } from './outbox/outbox.js';
+import { createSmsSender, type SmsSender } from './sms/sms-sender.js';
 import { createI18n, type I18n } from '../interactions/i18n.js';
 import { createProviderPages } from '../interactions/provider-pages.js';
 import { createViews, type Views } from '../interactions/views.js';
@@ -59,6 +62,12 @@ export interface Services {
   totp: Totp;
   codes: OneTimeCodes;
   regulator: Regulator;
+  /** sends e-mail (SMTP_URL), or keeps it in the outbox when config.outbox */
+  mailer: Mailer;
+  /** sends SMS (SMS_HTTP_URL, or the outbox); undefined when neither is configured */
+  sms: SmsSender | undefined;
+  /** the development outbox, when config.outbox */
+  outbox: Outbox | undefined;
   close(): Promise<void>;
 }
 
@@ -119,6 +128,15 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     log,
   });
 
+  const outbox = config.outbox ? createOutbox({ clock }) : undefined;
+  const mailer = createMailer({ config, log, outbox });
+  const sms = createSmsSender({ config, log, outbox });
+  if (outbox) {
+    log.warn({ outbox: true }, 'development outbox is on: e-mail and SMS are not sent but shown at /dev/outbox, to anyone who can open it; set SMTP_URL to send them');
+  } else if (!config.mail.smtpUrl) {
+    log.warn({ outbox: false }, 'SMTP_URL is not set: e-mail codes cannot be sent (set OUTBOX=true to keep them in the development outbox)');
+  }
+
   return {
     config,
     log,
@@ -150,8 +168,12 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
       },
     }),
     regulator: createRegulator({ redis, prefix: config.redis.prefix }),
+    mailer,
+    sms,
+    outbox,
     async close() {
       providers.stop();
+      await mailer.close();
       await clientChanges?.close();
       await store.close();
       await storage.close();

@@ -49,7 +49,7 @@ export function createDemoRouter(deps: DemoDeps) {
 
   router.get('/', (ctx) => {
     const tr = translatorFor(ctx, deps.i18n);
-    renderPage(ctx, deps.views, tr, 'demo', { title: tr.t('demo.title'), account, wide: true });
+    renderPage(ctx, deps.views, tr, 'demo', { title: tr.t('demo.title'), account, wide: true, outbox: config.outbox });
   });
 
   router.get('/login', async (ctx) => {
@@ -75,7 +75,7 @@ export function createDemoRouter(deps: DemoDeps) {
     ctx.cookies.set(stateCookie, null, { path: '/demo' });
     try {
       if (!raw) {
-        renderPage(ctx, deps.views, tr, 'demo', { title: tr.t('demo.title'), account, wide: true, notice: tr.t('demo.no_sign_in_in_progress') }, 400);
+        renderPage(ctx, deps.views, tr, 'demo', { title: tr.t('demo.title'), account, wide: true, outbox: config.outbox, notice: tr.t('demo.no_sign_in_in_progress') }, 400);
         return;
       }
       const checks = JSON.parse(raw) as { verifier: string; state: string; nonce: string };
@@ -93,6 +93,7 @@ export function createDemoRouter(deps: DemoDeps) {
         title: tr.t('demo.title'),
         account,
         wide: true,
+        outbox: config.outbox,
         claims: JSON.stringify(claims, null, 2),
         userinfo: JSON.stringify(userinfo, null, 2),
         logoutUrl: logoutUrl.href,
@@ -100,7 +101,7 @@ export function createDemoRouter(deps: DemoDeps) {
     } catch (err) {
       const message = err instanceof oidc.AuthorizationResponseError ? `${err.error}: ${err.error_description ?? ''}` : (err as Error).message;
       deps.log.info({ err: message }, 'demo sign-in did not complete');
-      renderPage(ctx, deps.views, tr, 'demo', { title: tr.t('demo.title'), account, wide: true, error: message }, 400);
+      renderPage(ctx, deps.views, tr, 'demo', { title: tr.t('demo.title'), account, wide: true, outbox: config.outbox, error: message }, 400);
     }
   });
 
