@@ -14,7 +14,6 @@ import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
 import { createCsrf, type Csrf } from './http/csrf.js';
 import { ensureSigningKeys, loadPublishedKeys } from './keys/signing-keys.js';
 import type { Logger } from './log.js';
-import { ensureAccountClient } from './oidc/account-client.js';
 import { createAdapterClass } from './oidc/adapter.js';
 import { createClientCache, type ClientCache } from './oidc/client-cache.js';
 import { createProvider } from './oidc/provider.js';
@@ -117,7 +116,6 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   const pages = createProviderPages({ views, i18n, log });
   const Adapter = createAdapterClass(store, clientCache, box);
 
-  await ensureAccountClient(clients, config.issuer);
   const created = await ensureSigningKeys({ db, box, clock });
   for (const kid of created) await audit.record({ type: 'key.created', details: { kid } });
 

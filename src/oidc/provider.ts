@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { AccountsRepo } from '../storage/postgres/accounts.js';
 import type { AuditLog } from '../storage/postgres/audit.js';
 import type { AdapterConstructor } from './adapter.js';
+import { accountClient } from './account-client.js';
 import { acrValues } from './authentication.js';
 import { cookieNames } from './cookies.js';
 import { createInteractionPolicy } from './policy.js';
@@ -39,6 +40,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const configuration: Configuration = {
     adapter: deps.Adapter,
+    clients: [accountClient(config.issuer)],
     jwks: deps.jwks as Configuration['jwks'],
     cookies: {
       keys: config.cookieKeys,
