@@ -76,6 +76,9 @@ export function cpuReport(windows: Array<Window<Snapshot>>) {
     serverSystemShare: round(d.serverSystem / server, 2),
     serverMainThreadCores: cores(d.main),
     serverOtherThreadsCores: cores(d.others),
+    /** CPU seconds of the main thread (JavaScript) and of the other threads (argon2id, signing, GC helpers) */
+    serverMainThreadCpuSeconds: round(d.main, 2),
+    serverOtherThreadsCpuSeconds: round(d.others, 2),
     /** share of the time the server's event loop was busy (1 = saturated main thread) */
     serverEventLoopUtilization: round(d.eluActive / (d.eluActive + d.eluIdle), 2),
     driverCores: cores(d.driver),

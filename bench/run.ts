@@ -3,7 +3,9 @@
 // (`npm run -s bench` keeps npm's own banner off stdout).
 //
 // Settings (environment): BENCH_CONNECTIONS (client-credentials connections, default 16),
-// BENCH_USERS (concurrent sign-in virtual users, default 8), BENCH_SECONDS (measured seconds per
+// BENCH_USERS (concurrent sign-in virtual users, default 8), BENCH_TOTP_USERS (accounts with an
+// authenticator app for the password + TOTP sign-ins, default 4000: each can sign in once per
+// 30-second time step, so this must exceed sign-ins/s × 30), BENCH_SECONDS (measured seconds per
 // server and phase, default 10), BENCH_ROUNDS (each phase is measured in this many alternating
 // windows, default 2), BENCH_PROFILE=<dir> (V8 CPU profile of the server in each measured
 // window, <dir>/<phase>-<round>.cpuprofile, read with bench/profile-top.ts), BENCH_PERF=<dir>
@@ -24,7 +26,8 @@ import { method } from './method.js';
 import { startPerf } from './perf.js';
 import { memoryByKind } from './redis-memory.js';
 import { createBenchEnvironment, seed, type BenchEnvironment } from './setup.js';
-import { signInOp } from './signin-driver.js';
+import { signInOp, totpSignInOp } from './signin-driver.js';
+import { totpRoster } from './totp-roster.js';
 
 const intEnv = (name: string, fallback: number, max: number) => {
   const n = Number(process.env[name] ?? fallback);
@@ -34,6 +37,7 @@ const intEnv = (name: string, fallback: number, max: number) => {
 const settings = {
   connections: intEnv('BENCH_CONNECTIONS', 16, 256),
   virtualUsers: intEnv('BENCH_USERS', 8, 256),
+  totpUsers: intEnv('BENCH_TOTP_USERS', 4000, 50_000),
   measureSeconds: intEnv('BENCH_SECONDS', 10, 30),
   rounds: intEnv('BENCH_ROUNDS', 2, 5),
   firstWarmupSeconds: 5,
@@ -46,7 +50,7 @@ const settings = {
   profileDir: process.env.BENCH_PROFILE,
   perfDir: process.env.BENCH_PERF,
 };
-const target = { clientCredentialsRatio: 0.8, signInsPerCoreRatio: 0.8, redisBytesPerSession: 2048 };
+const target = { clientCredentialsRatio: 0.8, signInsPerCoreRatio: 0.8, totpSignInsPerCoreRatio: 0.75, redisBytesPerSession: 2048 };
 const hardLimitMs = 170_000;
 
 const progress = (msg: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
@@ -84,7 +88,14 @@ function measure(server: Child, phase: string, round: number, workers: number, m
 function figures(windows: Array<Window<Snapshot>>) {
   const summary = summarize(windows);
   const cpu = cpuReport(windows);
-  return { ...summary, perServerCpuSecond: round(summary.ok / cpu.serverCpuSeconds, 1), cpu, perOperation: perOperation(windows) };
+  return {
+    ...summary,
+    /** operations per second of each window, in the order measured: how much the machine varied */
+    perSecondByWindow: windows.map((w) => round(w.ok / w.seconds, 1)),
+    perServerCpuSecond: round(summary.ok / cpu.serverCpuSeconds, 1),
+    cpu,
+    perOperation: perOperation(windows),
+  };
 }
 
 async function main() {
@@ -114,7 +125,8 @@ async function main() {
     let t = performance.now();
     progress('creating the bench database and Redis prefix, seeding, starting the servers');
     env = await createBenchEnvironment();
-    const data = await seed(env, settings.virtualUsers);
+    if (settings.totpUsers < settings.virtualUsers) throw new Error('BENCH_TOTP_USERS must be at least BENCH_USERS');
+    const data = await seed(env, settings.virtualUsers, settings.totpUsers);
     for (const dir of [settings.profileDir, settings.perfDir]) if (dir) await mkdir(dir, { recursive: true });
     // JIT code names for perf
     const childOptions = settings.perfDir ? { execArgv: ['--perf-basic-prof-only-functions'] } : {};
@@ -139,24 +151,40 @@ async function main() {
     }
     lap('clientCredentials', t);
 
-    // Password sign-ins, each window between two runs of the argon2id reference.
+    // Password sign-ins and password + authenticator-app sign-ins in alternating windows
+    // (password, TOTP, TOTP, password, …) so that both see the same machine, each window after a
+    // run of the argon2id reference, and one more run after the last. A TOTP time step is
+    // accepted once per factor: the roster hands out users that have not used the current one.
     t = performance.now();
     const referenceRun = () => argon2Reference({ durationMs: settings.argon2ReferenceSeconds * 1000, maxOps: 1000 });
     const references: Argon2Reference[] = [];
     const signIns: Array<Window<Snapshot>> = [];
-    const driver = signInOp(twofold.url, data.app, data.users, settings.virtualUsers);
+    const totpSignIns: Array<Window<Snapshot>> = [];
+    const roster = totpRoster(data.totpUsers);
+    const drivers = {
+      password: signInOp(twofold.url, data.app, data.users, settings.virtualUsers),
+      totp: totpSignInOp(twofold.url, data.app, roster, settings.virtualUsers),
+    };
     try {
       for (let r = 0; r < settings.rounds; r++) {
-        progress(`argon2id reference: verifications back to back on one core`);
-        references.push(await referenceRun());
-        progress(`password sign-ins, Twofold, ${settings.virtualUsers} virtual users, round ${r + 1}/${settings.rounds}`);
-        signIns.push(await measure(twofold, 'sign-ins', r, settings.virtualUsers, settings.maxSignInsPerWindow, settings.firstSignInWarmupSeconds, driver.op));
+        for (const kind of r % 2 === 0 ? (['password', 'totp'] as const) : (['totp', 'password'] as const)) {
+          progress(`argon2id reference: verifications back to back on one core`);
+          references.push(await referenceRun());
+          progress(
+            kind === 'password'
+              ? `password sign-ins, Twofold, ${settings.virtualUsers} virtual users, round ${r + 1}/${settings.rounds}`
+              : `password + TOTP sign-ins, Twofold, ${settings.virtualUsers} virtual users, ${roster.users} accounts, round ${r + 1}/${settings.rounds}`,
+          );
+          const window = await measure(twofold, kind === 'password' ? 'sign-ins' : 'totp-sign-ins', r, settings.virtualUsers, settings.maxSignInsPerWindow, settings.firstSignInWarmupSeconds, drivers[kind].op);
+          (kind === 'password' ? signIns : totpSignIns).push(window);
+        }
       }
     } finally {
-      await driver.close();
+      await Promise.all([drivers.password.close(), drivers.totp.close()]);
     }
     progress(`argon2id reference: verifications back to back on one core`);
     references.push(await referenceRun());
+    if (roster.stats.waits > 0) progress(`TOTP roster: ${roster.stats.waits} sign-ins waited for a fresh time step; raise BENCH_TOTP_USERS`);
     lap('signIns', t);
 
     t = performance.now();
@@ -168,10 +196,22 @@ async function main() {
     const ccBare = figures(cc.bare);
     const ccRatio = ccTwofold.perSecond / ccBare.perSecond;
     const signIn = figures(signIns);
+    const totpSignIn = figures(totpSignIns);
     const argon2 = combineReferences(references);
     const signInRatio = signIn.perServerCpuSecond / argon2.perCpuSecond;
+    const totpRatio = totpSignIn.perServerCpuSecond / argon2.perCpuSecond;
+    const cpuMsPerSignIn = (f: typeof signIn) => round((f.cpu.serverCpuSeconds * 1000) / f.ok, 2);
+    const passwordCpuMs = cpuMsPerSignIn(signIn);
+    const totpCpuMs = cpuMsPerSignIn(totpSignIn);
+    // main thread: the JavaScript of a sign-in; other threads: mostly argon2id, whose cost per hash
+    // grows with how many run at once (memory bandwidth), so the split keeps that apart
+    const byThread = (f: typeof signIn) => ({
+      mainThread: round((f.cpu.serverMainThreadCpuSeconds * 1000) / f.ok, 2),
+      otherThreads: round((f.cpu.serverOtherThreadsCpuSeconds * 1000) / f.ok, 2),
+    });
 
-    const signInsCompleted = signIns.reduce((a, w) => a + w.totalOk, 0);
+    // both kinds of sign-in left keys (a TOTP session's amr holds two more values)
+    const signInsCompleted = [...signIns, ...totpSignIns].reduce((a, w) => a + w.totalOk, 0);
     const sessions = kinds['Session'];
     const signInKinds = Object.entries(kinds).filter(([kind]) => kind !== 'ClientCredentials');
     const signInKeysBytes = signInKinds.reduce((sum, [, k]) => sum + k.bytes, 0);
@@ -191,10 +231,19 @@ async function main() {
         argon2idVerificationsPerCpuSecond: argon2.perCpuSecond,
         signInsPerCoreRatioToArgon2id: round(signInRatio),
         signInLatencyMs: { p50: signIn.latencyMs.p50, p99: signIn.latencyMs.p99 },
+        passwordServerCpuMsPerSignIn: passwordCpuMs,
+        passwordSignInPerOperation: signIn.perOperation,
+        passwordTotpSignInsPerSecond: totpSignIn.perSecond,
+        passwordTotpSignInsPerServerCpuSecond: totpSignIn.perServerCpuSecond,
+        passwordTotpSignInsPerCoreRatioToArgon2id: round(totpRatio),
+        passwordTotpSignInLatencyMs: { p50: totpSignIn.latencyMs.p50, p99: totpSignIn.latencyMs.p99 },
+        passwordTotpServerCpuMsPerSignIn: totpCpuMs,
+        passwordTotpSignInPerOperation: totpSignIn.perOperation,
         redisBytesPerSession: bytesPerSessionWithUid,
         targetsMet: {
           clientCredentialsRatio: ccRatio >= target.clientCredentialsRatio,
           signInsPerCoreRatio: signInRatio >= target.signInsPerCoreRatio,
+          passwordTotpSignInsPerCoreRatio: totpRatio >= target.totpSignInsPerCoreRatio,
           redisBytesPerSession: bytesPerSessionWithUid < target.redisBytesPerSession,
         },
       },
@@ -223,11 +272,29 @@ async function main() {
       },
       passwordSignIns: {
         ...signIn,
-        serverCpuMsPerSignIn: round((signIn.cpu.serverCpuSeconds * 1000) / signIn.ok, 2),
+        serverCpuMsPerSignIn: passwordCpuMs,
         argon2Reference: argon2,
         ratio: round(signInRatio),
         target: target.signInsPerCoreRatio,
         meetsTarget: signInRatio >= target.signInsPerCoreRatio,
+      },
+      passwordTotpSignIns: {
+        ...totpSignIn,
+        serverCpuMsPerSignIn: totpCpuMs,
+        /** the same runs as passwordSignIns.argon2Reference */
+        argon2idVerificationsPerCpuSecond: argon2.perCpuSecond,
+        ratio: round(totpRatio),
+        target: target.totpSignInsPerCoreRatio,
+        meetsTarget: totpRatio >= target.totpSignInsPerCoreRatio,
+        roster: { accounts: roster.users, ...roster.stats, waitedMs: Math.round(roster.stats.waitedMs) },
+        /** what the second factor adds to one sign-in */
+        comparedWithPasswordOnly: {
+          extraServerCpuMsPerSignIn: round(totpCpuMs - passwordCpuMs, 2),
+          serverCpuMsRatio: round(totpCpuMs / passwordCpuMs, 2),
+          serverCpuMsPerSignInByThread: { passwordOnly: byThread(signIn), passwordTotp: byThread(totpSignIn) },
+          extraLatencyMsP50: round(totpSignIn.latencyMs.p50 - signIn.latencyMs.p50, 1),
+          extraPerOperation: Object.fromEntries(Object.entries(totpSignIn.perOperation).map(([k, v]) => [k, round(v - (signIn.perOperation[k] ?? 0), 2)])),
+        },
       },
       redis: {
         signInsCompleted,
