@@ -12,7 +12,7 @@ import { loadInteraction, type InteractionDetails } from './load.js';
 import { showChooser, submitChoice } from './signin/choose.js';
 import { showEnrolment, submitEnrolment } from './signin/enrol.js';
 import { showLogin, submitLogin } from './signin/password.js';
-import { showSecondFactor, submitSecondFactor } from './signin/second-factor.js';
+import { resendCode, showSecondFactor, submitSecondFactor } from './signin/second-factor.js';
 import { continueSignIn, finishSignIn, nextStep, type Step } from './signin/steps.js';
 
 export const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
@@ -68,6 +68,8 @@ export function createInteractionRouter(deps: InteractionDeps) {
   );
 
   router.post('/factor', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => (step.step === 'factor' ? submitSecondFactor(ctx, deps, details, step) : backToStart(ctx, details))));
+
+  router.post('/factor/resend', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => (step.step === 'factor' ? resendCode(ctx, deps, details, step) : backToStart(ctx, details))));
 
   router.post('/enrol/totp', formBody, (ctx) => signInPost(ctx, 'enrol', (details, step) => (step.step === 'enrol' ? submitEnrolment(ctx, deps, details, step) : backToStart(ctx, details))));
 

@@ -48,5 +48,7 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     })),
     unusedCodes,
     hasFactors: factors.length > 0,
+    // without an SMS provider (or the outbox) there is nothing to send text messages with
+    smsOffered: deps.sms !== undefined,
   });
 }

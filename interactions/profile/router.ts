@@ -5,6 +5,7 @@ import type { Context } from 'koa';
 import type { InteractionDeps } from '../context.js';
 import { renderMessage, translatorFor } from '../render.js';
 import { formBody } from '../router.js';
+import { confirmDestination, resendDestinationCode, showAddDestination, submitDestination } from './add-code-factor.js';
 import { showAddTotp, submitAddTotp } from './add-totp.js';
 import { finishSignIn, requireViewer, startSignIn, type ProfileViewer } from './auth.js';
 import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } from './factors.js';
@@ -39,6 +40,12 @@ export function createProfileRouter(deps: InteractionDeps) {
 
   router.get('/add/totp', get((ctx, viewer) => showAddTotp(ctx, deps, viewer), { recent: true }));
   router.post('/add/totp', formBody, post((ctx, viewer) => submitAddTotp(ctx, deps, viewer), { recent: true }));
+  for (const channel of ['email', 'sms'] as const) {
+    router.get(`/add/${channel}`, get((ctx, viewer) => showAddDestination(ctx, deps, viewer, channel), { recent: true }));
+    router.post(`/add/${channel}`, formBody, post((ctx, viewer) => submitDestination(ctx, deps, viewer, channel), { recent: true }));
+    router.post(`/add/${channel}/resend`, formBody, post((ctx, viewer) => resendDestinationCode(ctx, deps, viewer, channel), { recent: true }));
+    router.post(`/add/${channel}/confirm`, formBody, post((ctx, viewer) => confirmDestination(ctx, deps, viewer, channel), { recent: true }));
+  }
   router.post('/factors/:id/preferred', formBody, post((ctx, viewer) => makePreferred(ctx, deps, viewer, param(ctx))));
   router.post('/factors/:id/rename', formBody, post((ctx, viewer) => renameFactor(ctx, deps, viewer, param(ctx))));
   router.post('/factors/:id/remove', formBody, post((ctx, viewer) => removeFactor(ctx, deps, viewer, param(ctx)), { recent: true }));

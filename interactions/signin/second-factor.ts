@@ -5,6 +5,10 @@
 import type { Context } from 'koa';
 import { amrForCodeFactor, withSecondFactor } from '../../src/factors/amr.js';
 import { totpSecretContext } from '../../src/factors/totp-secret.js';
+import { maskEmail, maskPhone } from '../../src/mail/mask.js';
+import { parsePhoneNumber, smsAvailable } from '../../src/sms/phone.js';
+import type { FactorRecord } from '../../src/storage/postgres/factors.js';
+import { deliverCode } from '../deliver-code.js';
 import type { InteractionDeps } from '../context.js';
 import { clientName } from '../client-name.js';
 import type { Translator } from '../i18n.js';
@@ -20,7 +24,41 @@ interface PageForm {
   error?: string | undefined;
   warning?: string | undefined;
   notice?: string | undefined;
+  resendWait?: string | undefined;
   status?: number;
+}
+
+/** Codes sent by e-mail or SMS belong to this sign-in and this factor. */
+const codeBinding = (details: InteractionDetails, factor: FactorRecord) => `${details.uid}:${factor.id}`;
+
+const masked = (f: FactorRecord) => (f.kind === 'email' ? maskEmail(f.destination ?? '') : maskPhone(f.destination ?? ''));
+
+/**
+ * Make sure a live code is on its way for an e-mail or SMS factor (the first time the page is
+ * shown, or when the last one expired); returns the page's message when that failed.
+ */
+async function ensureCodeSent(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep, tr: Translator, force = false): Promise<PageForm> {
+  const factor = step.method.factor!;
+  const binding = codeBinding(details, factor);
+  if (factor.kind === 'sms') {
+    const phone = parsePhoneNumber(factor.destination ?? '');
+    if (!phone.ok || !smsAvailable(phone.country, deps.config)) return { error: tr.t('mfa.sms_unavailable') };
+  }
+  const live = await deps.codes.expiresAt(binding);
+  if (!force && live && live.getTime() > deps.clock.now()) return {};
+  const sent = await deliverCode(deps, tr, {
+    binding,
+    accountId: step.account.id,
+    channel: factor.kind === 'email' ? 'email' : 'sms',
+    to: factor.destination ?? '',
+    client: await clientName(deps, details.params['client_id']),
+    ip: ctx.ip,
+  });
+  if (sent.ok) return force ? { notice: tr.t('mfa.code_sent_again') } : {};
+  if (sent.reason === 'cooldown') {
+    return { resendWait: tr.t('mfa.resend_wait', { count: Math.max(1, Math.ceil((sent.retryAt!.getTime() - deps.clock.now()) / 1000)) }) };
+  }
+  return { error: tr.t(sent.reason === 'hourly_cap' ? 'mfa.hourly_cap' : 'mfa.delivery_failed') };
 }
 
 export function methodLabel(tr: Translator, m: Method): string {
@@ -32,7 +70,7 @@ export function methodLabel(tr: Translator, m: Method): string {
     case 'webauthn':
       return tr.t('mfa.method_webauthn', { label: m.factor?.label ?? '' });
     default:
-      return tr.t(`mfa.method_${m.kind}`, { destination: m.factor?.destination ?? '' });
+      return tr.t(`mfa.method_${m.kind}`, { destination: m.factor ? masked(m.factor) : '' });
   }
 }
 
@@ -46,6 +84,14 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
   const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);
   const { method } = step;
   const recovery = method.kind === 'recovery';
+  const byMessage = method.kind === 'email' || method.kind === 'sms';
+  const delivery = byMessage && form.status === undefined ? await ensureCodeSent(ctx, deps, details, step, tr) : {};
+  const seconds = deps.config.secondFactor.codeTtlSeconds;
+  const intro = recovery
+    ? tr.t('mfa.recovery_intro')
+    : byMessage
+      ? tr.t(`mfa.${method.kind}_intro`, { destination: masked(method.factor!), seconds })
+      : tr.t('mfa.totp_intro', { product: tr.t('product') });
   renderPage(
     ctx,
     deps.views,
@@ -57,20 +103,31 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
       csrf: deps.csrf.token(ctx),
       client: await clientName(deps, details.params['client_id']),
       stepUp: await stepUpNotice(deps, details, tr, step.state.stepUp),
-      intro: recovery ? tr.t('mfa.recovery_intro') : tr.t('mfa.totp_intro', { product: tr.t('product') }),
+      intro,
       codeLabel: recovery ? tr.t('mfa.recovery_label') : tr.t('mfa.code_label'),
-      hint: recovery ? undefined : tr.t('mfa.code_hint'),
+      hint: method.kind === 'totp' ? tr.t('mfa.code_hint') : undefined,
       recovery,
+      resend: byMessage,
+      help: method.kind === 'email' ? { title: tr.t('mfa.email_help_title'), text: tr.t('mfa.email_help', { sender: deps.config.mail.fromAddress }) } : undefined,
       otherMethods: step.methods.length > 1,
+      ...delivery,
       ...form,
     },
-    form.status ?? 200,
+    form.status ?? (delivery.error ? 503 : 200),
   );
+}
+
+/** "Send a new code": subject to the cooldown and the hourly cap, never resets the wrong-code count. */
+export async function resendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);
+  if (step.method.kind !== 'email' && step.method.kind !== 'sms') return showSecondFactor(ctx, deps, details, step);
+  const result = await ensureCodeSent(ctx, deps, details, step, tr, true);
+  return showSecondFactor(ctx, deps, details, step, { ...result, status: result.error ? 503 : result.resendWait ? 429 : 200 });
 }
 
 type Check = { ok: true; amr: readonly string[]; notice?: string } | { ok: false; reason: string };
 
-async function checkMethod(deps: InteractionDeps, tr: Translator, step: FactorStep, typed: string): Promise<Check> {
+async function checkMethod(deps: InteractionDeps, tr: Translator, details: InteractionDetails, step: FactorStep, typed: string): Promise<Check> {
   const { method, account } = step;
   if (method.kind === 'recovery') {
     const hash = deps.hashRecoveryCode(account.id, typed);
@@ -86,6 +143,12 @@ async function checkMethod(deps: InteractionDeps, tr: Translator, step: FactorSt
     // the step only moves forward; a concurrent use of the same code loses here
     if (!(await deps.factors.advanceStep(method.factor.id, result.step))) return { ok: false, reason: 'replayed_code' };
     return { ok: true, amr: amrForCodeFactor.totp };
+  }
+  if ((method.kind === 'email' || method.kind === 'sms') && method.factor) {
+    const result = await deps.codes.check(codeBinding(details, method.factor), typed);
+    if (!result.ok) return { ok: false, reason: `${result.reason === 'wrong_code' ? 'wrong' : result.reason}_code` };
+    await deps.factors.touch(method.factor.id);
+    return { ok: true, amr: amrForCodeFactor[method.kind] };
   }
   return { ok: false, reason: 'wrong_code' };
 }
@@ -105,7 +168,7 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
     return showSecondFactor(ctx, deps, details, step, { error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
   }
 
-  const result = await checkMethod(deps, tr, step, typed);
+  const result = await checkMethod(deps, tr, details, step, typed);
   if (result.ok) {
     await deps.regulator.succeed(subject);
     state.amr = withSecondFactor(state.amr, result.amr);
@@ -123,8 +186,8 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
     return continueSignIn(ctx, deps, details);
   }
 
-  // malformed input is not a guess: it does not count
-  const counts = !result.reason.startsWith('malformed');
+  // malformed input and an expired code are not guesses: they do not count
+  const counts = !result.reason.startsWith('malformed') && result.reason !== 'expired_code';
   const after = counts ? await deps.regulator.fail(subject) : verdict;
   if (counts) state.wrongCodes += 1;
   await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: result.reason, wrongCodes: state.wrongCodes } });

@@ -39,15 +39,16 @@ export function createOneTimeCodes(deps: { store: ShortLivedStore; clock: Clock;
     async issue(binding: string, accountId: string): Promise<IssueResult> {
       const now = deps.clock.now();
       const cooldownKey = `otc-cooldown:${binding}`;
-      const cooldownLeft = await deps.store.ttl(cooldownKey);
-      if (cooldownLeft !== undefined) return { ok: false, reason: 'cooldown', retryAt: new Date(now + cooldownLeft * 1000) };
+      // the cooldown's end is kept as a time of the injected clock, not only as a store TTL
+      const until = Number((await deps.store.get(cooldownKey)) ?? 0);
+      if (until > now) return { ok: false, reason: 'cooldown', retryAt: new Date(until) };
       const hourKey = `otc-hour:${accountId}`;
       const sent = await deps.store.incr(hourKey, 3600);
       if (sent > limits.maxPerHour) {
         const left = (await deps.store.ttl(hourKey)) ?? 3600;
         return { ok: false, reason: 'hourly_cap', retryAt: new Date(now + left * 1000) };
       }
-      await deps.store.set(cooldownKey, '1', limits.resendCooldownSeconds);
+      await deps.store.set(cooldownKey, String(now + limits.resendCooldownSeconds * 1000), limits.resendCooldownSeconds);
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const exp = now + limits.codeTtlSeconds * 1000;
       // kept a little past its expiry so an expired code is told apart from a wrong one
