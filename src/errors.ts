@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'csrf_failed'
   | 'invalid_credentials'
+  | 'webauthn_failed'
+  | 'webauthn_expired'
   | 'interaction_expired'
   | 'not_found'
   | 'conflict'
