@@ -1,12 +1,11 @@
 // The HTTP application: our own routes (health, assets, hosted pages, demo relying party) in
 // front of oidc-provider, which answers everything else and ends every request it takes.
-import { readFileSync } from 'node:fs';
 import Koa, { type Middleware } from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
+import { assets } from './http/assets.js';
 import { healthRoutes } from './http/health.js';
 import { requireHttps } from './http/require-https.js';
-import { projectPath } from './project-root.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
 import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
@@ -19,17 +18,6 @@ export interface AppOptions {
   isShuttingDown?: () => boolean;
   /** the seeded demo account, when the demo relying party is served */
   demo?: DemoAccount | undefined;
-}
-
-function assets(): Middleware {
-  const css = readFileSync(projectPath('interactions', 'assets', 'twofold.css'));
-  return async (ctx, next) => {
-    if (ctx.method !== 'GET' || ctx.path !== '/assets/twofold.css') return next();
-    ctx.type = 'text/css';
-    ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.body = css;
-    return undefined;
-  };
 }
 
 /** Run a router only for its own paths: the token endpoint should not pay for route matching. */
