@@ -13,7 +13,7 @@ import { showChooser, submitChoice } from './signin/choose.js';
 import { showEnrolment, submitEnrolment } from './signin/enrol.js';
 import { showLogin, submitLogin } from './signin/password.js';
 import { resendCode, showSecondFactor, submitSecondFactor } from './signin/second-factor.js';
-import { continueSignIn, finishSignIn, nextStep, type Step } from './signin/steps.js';
+import { continueSignIn, finishSignIn, nextStep, preferredMethodId, type Step } from './signin/steps.js';
 
 export const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
 
@@ -48,7 +48,7 @@ export function createInteractionRouter(deps: InteractionDeps) {
       case 'enrol':
         return showEnrolment(ctx, deps, details, step);
       case 'choose':
-        return showChooser(ctx, deps, details, step.methods, step.account.preferredFactorId);
+        return showChooser(ctx, deps, details, step.methods, preferredMethodId(step.account, step.methods) ?? null);
       case 'factor':
         return showSecondFactor(ctx, deps, details, step);
     }
@@ -60,7 +60,7 @@ export function createInteractionRouter(deps: InteractionDeps) {
     const details = await loadInteraction(ctx, deps);
     const step = details.prompt.name === 'login' ? await nextStep(deps, details) : undefined;
     if (step?.step !== 'factor' && step?.step !== 'choose') return backToStart(ctx, details);
-    return showChooser(ctx, deps, details, step.methods, step.state.method ?? step.account.preferredFactorId);
+    return showChooser(ctx, deps, details, step.methods, step.state.method ?? preferredMethodId(step.account, step.methods) ?? null);
   });
 
   router.post('/choose', formBody, (ctx) =>

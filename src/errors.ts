@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'webauthn_failed'
   | 'webauthn_expired'
+  /** a signature counter that did not move forward: possibly a cloned authenticator */
+  | 'webauthn_clone'
   | 'interaction_expired'
   | 'not_found'
   | 'conflict'

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { createOneTimeCodes, type OneTimeCodes } from './factors/one-time-code.js';
 import { recoveryCodeHasher } from './factors/recovery-codes.js';
 import { createTotp, type Totp } from './factors/totp.js';
+import { createWebAuthn, type WebAuthn } from './factors/webauthn.js';
 import { createRegulator, type Regulator } from './regulation/regulator.js';
 import { createFactorsRepo, type FactorsRepo } from './storage/postgres/factors.js';
 import { createRecoveryCodesRepo, type RecoveryCodesRepo } from './storage/postgres/recovery-codes.js';
@@ -61,6 +62,7 @@ export interface Services {
   totp: Totp;
   codes: OneTimeCodes;
   regulator: Regulator;
+  webauthn: WebAuthn;
   /** sends e-mail (SMTP_URL), or keeps it in the outbox when config.outbox */
   mailer: Mailer;
   /** sends SMS (SMS_HTTP_URL, or the outbox); undefined when neither is configured */
@@ -111,6 +113,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
         })
       : undefined;
   const audit = createAuditLog(db);
+  const factors = createFactorsRepo(db);
   const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
   const views = createViews();
   const pages = createProviderPages({ views, i18n, log });
@@ -151,7 +154,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     views,
     i18n,
     providers,
-    factors: createFactorsRepo(db),
+    factors,
     recoveryCodes: createRecoveryCodesRepo(db),
     hashRecoveryCode: recoveryCodeHasher(config.encryptionKey),
     totp: createTotp({ clock, issuer: 'Twofold' }),
@@ -166,6 +169,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
       },
     }),
     regulator: createRegulator({ redis, prefix: config.redis.prefix }),
+    webauthn: createWebAuthn({ rpName: 'Twofold', issuer: config.issuer, store, clock, factors }),
     mailer,
     sms,
     outbox,

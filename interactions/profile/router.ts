@@ -7,6 +7,7 @@ import { renderMessage, translatorFor } from '../render.js';
 import { formBody } from '../router.js';
 import { confirmDestination, resendDestinationCode, showAddDestination, submitDestination } from './add-code-factor.js';
 import { showAddTotp, submitAddTotp } from './add-totp.js';
+import { showAddWebAuthn, submitAddWebAuthn } from './add-webauthn.js';
 import { finishSignIn, requireViewer, startSignIn, type ProfileViewer } from './auth.js';
 import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } from './factors.js';
 import { showProfile } from './overview.js';
@@ -40,6 +41,8 @@ export function createProfileRouter(deps: InteractionDeps) {
 
   router.get('/add/totp', get((ctx, viewer) => showAddTotp(ctx, deps, viewer), { recent: true }));
   router.post('/add/totp', formBody, post((ctx, viewer) => submitAddTotp(ctx, deps, viewer), { recent: true }));
+  router.get('/add/webauthn', get((ctx, viewer) => showAddWebAuthn(ctx, deps, viewer), { recent: true }));
+  router.post('/add/webauthn', formBody, post((ctx, viewer) => submitAddWebAuthn(ctx, deps, viewer), { recent: true }));
   for (const channel of ['email', 'sms'] as const) {
     router.get(`/add/${channel}`, get((ctx, viewer) => showAddDestination(ctx, deps, viewer, channel), { recent: true }));
     router.post(`/add/${channel}`, formBody, post((ctx, viewer) => submitDestination(ctx, deps, viewer, channel), { recent: true }));

@@ -5,6 +5,8 @@
 import type { Context } from 'koa';
 import { amrForCodeFactor, withSecondFactor } from '../../src/factors/amr.js';
 import { totpSecretContext } from '../../src/factors/totp-secret.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { isAppError } from '../../src/errors.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import { parsePhoneNumber, smsAvailable } from '../../src/sms/phone.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
@@ -68,7 +70,7 @@ export function methodLabel(tr: Translator, m: Method): string {
     case 'recovery':
       return tr.t('mfa.method_recovery');
     case 'webauthn':
-      return tr.t('mfa.method_webauthn', { label: m.factor?.label ?? '' });
+      return tr.t('mfa.method_webauthn');
     default:
       return tr.t(`mfa.method_${m.kind}`, { destination: m.factor ? masked(m.factor) : '' });
   }
@@ -83,6 +85,7 @@ async function stepUpNotice(deps: InteractionDeps, details: InteractionDetails, 
 export async function showSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep, form: PageForm = {}): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);
   const { method } = step;
+  if (method.kind === 'webauthn') return showSecurityKey(ctx, deps, details, step, tr, form);
   const recovery = method.kind === 'recovery';
   const byMessage = method.kind === 'email' || method.kind === 'sms';
   const delivery = byMessage && form.status === undefined ? await ensureCodeSent(ctx, deps, details, step, tr) : {};
@@ -117,6 +120,35 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
   );
 }
 
+/** The security-key page: the browser is asked for an assertion by one of the account's keys. */
+async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep, tr: Translator, form: PageForm): Promise<void> {
+  const options = await deps.webauthn.authenticationOptions({ binding: details.uid, factors: step.method.keys ?? [] });
+  renderPage(
+    ctx,
+    deps.views,
+    tr,
+    'webauthn',
+    {
+      title: tr.t('mfa.title'),
+      heading: tr.t('mfa.heading'),
+      intro: tr.t('mfa.webauthn_intro'),
+      button: tr.t('mfa.webauthn_use'),
+      mode: 'authenticate',
+      // start by itself the first time; after an error, wait for the user
+      autostart: form.error === undefined,
+      optionsJson: jsonForScriptElement(options),
+      action: `/interaction/${details.uid}/factor`,
+      csrf: deps.csrf.token(ctx),
+      stepUp: await stepUpNotice(deps, details, tr, step.state.stepUp),
+      client: await clientName(deps, details.params['client_id']),
+      otherMethods: step.methods.length > 1 ? `/interaction/${details.uid}/choose` : undefined,
+      uid: details.uid,
+      ...form,
+    },
+    form.status ?? 200,
+  );
+}
+
 /** "Send a new code": subject to the cooldown and the hourly cap, never resets the wrong-code count. */
 export async function resendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);
@@ -144,6 +176,26 @@ async function checkMethod(deps: InteractionDeps, tr: Translator, details: Inter
     if (!(await deps.factors.advanceStep(method.factor.id, result.step))) return { ok: false, reason: 'replayed_code' };
     return { ok: true, amr: amrForCodeFactor.totp };
   }
+  if (method.kind === 'webauthn') {
+    let verified;
+    try {
+      verified = await deps.webauthn.verifyAuthentication({ binding: details.uid, response: typed, factors: method.keys ?? [] });
+    } catch (err) {
+      if (isAppError(err) && err.code === 'webauthn_clone') {
+        await deps.audit.record({ type: 'webauthn.counter_regression', accountId: account.id, details: { detail: err.message } });
+        return { ok: false, reason: 'webauthn_failed' };
+      }
+      if (isAppError(err) && (err.code === 'webauthn_failed' || err.code === 'webauthn_expired')) return { ok: false, reason: err.code };
+      throw err;
+    }
+    // the counter only moves forward (checked again in the UPDATE, against a concurrent use on
+    // another replica); one that did not may be a cloned authenticator
+    if (!(await deps.factors.advanceSignCount(verified.factor.id, verified.newSignCount, verified.backedUp))) {
+      await deps.audit.record({ type: 'webauthn.counter_regression', accountId: account.id, details: { factorId: verified.factor.id, signCount: verified.newSignCount } });
+      return { ok: false, reason: 'webauthn_failed' };
+    }
+    return { ok: true, amr: deps.webauthn.amrFor(verified.factor) };
+  }
   if ((method.kind === 'email' || method.kind === 'sms') && method.factor) {
     const result = await deps.codes.check(codeBinding(details, method.factor), typed);
     if (!result.ok) return { ok: false, reason: `${result.reason === 'wrong_code' ? 'wrong' : result.reason}_code` };
@@ -158,7 +210,8 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   const states = signInStates(deps.store);
   const { state, account, method } = step;
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-  const typed = typeof body['code'] === 'string' ? body['code'].slice(0, 64) : '';
+  // a code, or a security key's JSON assertion (the WebAuthn module bounds and checks it)
+  const typed = method.kind === 'webauthn' ? (typeof body['response'] === 'string' ? body['response'] : '') : typeof body['code'] === 'string' ? body['code'].slice(0, 64) : '';
   const subject = { kind: 'second_factor' as const, accountId: account.id, ip: ctx.ip };
   const audit = { accountId: account.id, clientId: String(details.params['client_id'] ?? ''), ip: ctx.ip, userAgent: ctx.get('user-agent') };
 
@@ -187,7 +240,7 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   }
 
   // malformed input and an expired code are not guesses: they do not count
-  const counts = !result.reason.startsWith('malformed') && result.reason !== 'expired_code';
+  const counts = !result.reason.startsWith('malformed') && result.reason !== 'expired_code' && result.reason !== 'webauthn_expired';
   const after = counts ? await deps.regulator.fail(subject) : verdict;
   if (counts) state.wrongCodes += 1;
   await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: result.reason, wrongCodes: state.wrongCodes } });

@@ -18,7 +18,14 @@ import { finishLogin } from '../finish.js';
 import type { InteractionDetails } from '../load.js';
 import { signInStates, type SignInState } from './state.js';
 
-export type Method = { id: string; kind: FactorRecord['kind'] | 'recovery'; factor?: FactorRecord };
+export type Method = {
+  id: string;
+  kind: FactorRecord['kind'] | 'recovery';
+  /** the factor behind a code method */
+  factor?: FactorRecord;
+  /** every security key and passkey: one method, the browser picks the key */
+  keys?: FactorRecord[];
+};
 
 export type Step =
   | { step: 'password' }
@@ -40,12 +47,26 @@ async function demandsSecondFactor(deps: InteractionDeps, details: InteractionDe
   return client?.metadata()['require_mfa'] === true;
 }
 
-/** The methods a user can prove a second factor with, the preferred one first. */
+/**
+ * The methods a user can prove a second factor with, the preferred one first. All security keys
+ * and passkeys are one method ("webauthn"): the browser offers whichever the user has at hand.
+ */
 export function methodsOf(account: Account, factors: FactorRecord[], unusedRecoveryCodes: number): Method[] {
   const ordered = [...factors].sort((a, b) => Number(b.id === account.preferredFactorId) - Number(a.id === account.preferredFactorId));
-  const methods: Method[] = ordered.map((f) => ({ id: f.id, kind: f.kind, factor: f }));
+  const keys = ordered.filter((f) => f.kind === 'webauthn');
+  const methods: Method[] = [];
+  for (const f of ordered) {
+    if (f.kind !== 'webauthn') methods.push({ id: f.id, kind: f.kind, factor: f });
+    else if (f === keys[0]) methods.push({ id: 'webauthn', kind: 'webauthn', keys });
+  }
   if (unusedRecoveryCodes > 0) methods.push({ id: 'recovery', kind: 'recovery' });
   return methods;
+}
+
+/** The chooser's preselection: the preferred factor's method. */
+export function preferredMethodId(account: Account, methods: Method[]): string | undefined {
+  const m = methods.find((x) => x.factor?.id === account.preferredFactorId || x.keys?.some((k) => k.id === account.preferredFactorId));
+  return m?.id;
 }
 
 export async function nextStep(deps: InteractionDeps, details: InteractionDetails): Promise<Step> {

@@ -319,7 +319,9 @@ export function createWebAuthn(deps: {
       } catch (err) {
         const message = err instanceof Error ? err.message : 'authentication not verified';
         // the library's counter check: the authenticator reports a count at or below the stored one
-        if (/counter/i.test(message)) throw failed(`signature counter did not move forward, possible cloned authenticator (${message})`, err);
+        if (/counter/i.test(message)) {
+          throw new AppError('webauthn_clone', 400, `WebAuthn response refused: signature counter did not move forward, possible cloned authenticator (${message})`, { cause: err });
+        }
         throw failed(message, err);
       }
       if (!result.verified) throw failed('signature not verified');

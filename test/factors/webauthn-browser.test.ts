@@ -126,8 +126,8 @@ describe('WebAuthn in Chromium with a virtual authenticator', () => {
 
       // read fresh, the module itself refuses the backwards counter: no success, nothing written
       await page.goto(`${pages.url}/authenticate`);
-      await expect(page.locator('#result').textContent()).resolves.toBe('refused webauthn_failed');
-      expect(pages.outcomes.at(-1)).toMatchObject({ step: 'refused', code: 'webauthn_failed', message: expect.stringMatching(/counter/) });
+      await expect(page.locator('#result').textContent()).resolves.toBe('refused webauthn_clone');
+      expect(pages.outcomes.at(-1)).toMatchObject({ step: 'refused', code: 'webauthn_clone', message: expect.stringMatching(/counter/) });
       expect(await signCount(stored.id)).toBe(100);
 
       // read before the counter moved (two replicas, or the original used in between): the

@@ -54,7 +54,7 @@ function factor(over: Partial<FactorRecord> = {}): FactorRecord {
 }
 
 /** Expect an AppError with this code and status 400. */
-async function refused(p: Promise<unknown>, code: 'webauthn_failed' | 'webauthn_expired', message?: RegExp) {
+async function refused(p: Promise<unknown>, code: 'webauthn_failed' | 'webauthn_expired' | 'webauthn_clone', message?: RegExp) {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
@@ -315,11 +315,11 @@ describe.each(setups)('WebAuthn (%s store)', (_name, setup) => {
       const used = { ...record, signCount: 7 };
       for (const counter of [7, 3]) {
         const options = await webauthn.authenticationOptions({ binding: 'b', factors: [used] });
-        await refused(webauthn.verifyAuthentication({ binding: 'b', response: key.authenticate(options, { counter }), factors: [used] }), 'webauthn_failed', /counter/);
+        await refused(webauthn.verifyAuthentication({ binding: 'b', response: key.authenticate(options, { counter }), factors: [used] }), 'webauthn_clone', /counter/);
       }
       // and a counter that stopped counting, once it had counted
       const options = await webauthn.authenticationOptions({ binding: 'b', factors: [used] });
-      await refused(webauthn.verifyAuthentication({ binding: 'b', response: key.authenticate(options, { counter: 0 }), factors: [used] }), 'webauthn_failed', /counter/);
+      await refused(webauthn.verifyAuthentication({ binding: 'b', response: key.authenticate(options, { counter: 0 }), factors: [used] }), 'webauthn_clone', /counter/);
     });
 
     it('refuses a bad signature, another origin, another RP ID, no user presence', async () => {
