@@ -14,6 +14,8 @@ export interface Snapshot {
   serverThreads: { main: number; others: number };
   driver: NodeJS.CpuUsage;
   machineBusy: number;
+  /** jiffies of every Postgres and Redis server process on the machine (the bench's and anyone else's) */
+  stores: number;
 }
 
 function threadTicks(pid: number): { main: number; others: number } {
@@ -33,6 +35,27 @@ function threadTicks(pid: number): { main: number; others: number } {
   return out;
 }
 
+const storeCommands = new Set(['postgres', 'redis-server']);
+
+/** utime + stime of the processes whose command is postgres or redis-server */
+function storeTicks(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // ended between the listing and the read
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!storeCommands.has(comm)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks;
+}
+
 function machineBusyTicks(): number {
   const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   return user! + nice! + system! + irq! + softirq! + steal!;
@@ -40,12 +63,12 @@ function machineBusyTicks(): number {
 
 export async function snapshot(server: Child): Promise<Snapshot> {
   const serverThreads = threadTicks(server.pid);
-  return { server: await server.cpu(), serverThreads, driver: process.cpuUsage(), machineBusy: machineBusyTicks() };
+  return { server: await server.cpu(), serverThreads, driver: process.cpuUsage(), machineBusy: machineBusyTicks(), stores: storeTicks() };
 }
 
 /** CPU seconds (and counters) between the two snapshots of each window, added up. */
 function delta(windows: Array<Window<Snapshot>>) {
-  const d = { seconds: 0, serverUser: 0, serverSystem: 0, main: 0, others: 0, eluActive: 0, eluIdle: 0, driver: 0, machine: 0, counters: {} as Record<string, number> };
+  const d = { seconds: 0, serverUser: 0, serverSystem: 0, main: 0, others: 0, eluActive: 0, eluIdle: 0, driver: 0, machine: 0, stores: 0, counters: {} as Record<string, number> };
   for (const { before: b, after: a, seconds } of windows) {
     d.seconds += seconds;
     d.serverUser += (a.server.userUs - b.server.userUs) / 1e6;
@@ -56,6 +79,7 @@ function delta(windows: Array<Window<Snapshot>>) {
     d.eluIdle += a.server.elu.idle - b.server.elu.idle;
     d.driver += (a.driver.user + a.driver.system - b.driver.user - b.driver.system) / 1e6;
     d.machine += (a.machineBusy - b.machineBusy) / clockTicks;
+    d.stores += (a.stores - b.stores) / clockTicks;
     for (const [name, value] of Object.entries(a.server.counters ?? {})) {
       d.counters[name] = (d.counters[name] ?? 0) + value - (b.server.counters?.[name] ?? 0);
     }
@@ -85,6 +109,10 @@ export function cpuReport(windows: Array<Window<Snapshot>>) {
     machineBusyCores: cores(d.machine),
     /** machine minus server minus driver: Redis, Postgres, kernel, other processes */
     restCores: cores(Math.max(0, d.machine - server - d.driver)),
+    /** of the rest: the Postgres and Redis processes (a Postgres backend that exited inside the window is missed) */
+    storesCores: cores(d.stores),
+    /** of the rest: neither the stores nor the bench (the kernel's own threads, other programs): high means a disturbed window */
+    otherCores: cores(Math.max(0, d.machine - server - d.driver - d.stores)),
   };
 }
 
