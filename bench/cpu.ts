@@ -111,6 +111,7 @@ export function cpuReport(windows: Array<Window<Snapshot>>) {
     restCores: cores(Math.max(0, d.machine - server - d.driver)),
     /** of the rest: the Postgres and Redis processes (a Postgres backend that exited inside the window is missed) */
     storesCores: cores(d.stores),
+    storesCpuSeconds: round(d.stores, 2),
     /** of the rest: neither the stores nor the bench (the kernel's own threads, other programs): high means a disturbed window */
     otherCores: cores(Math.max(0, d.machine - server - d.driver - d.stores)),
   };

@@ -209,6 +209,7 @@ async function main() {
       mainThread: round((f.cpu.serverMainThreadCpuSeconds * 1000) / f.ok, 2),
       otherThreads: round((f.cpu.serverOtherThreadsCpuSeconds * 1000) / f.ok, 2),
     });
+    const storesCpuMs = (f: typeof signIn) => round((f.cpu.storesCpuSeconds * 1000) / f.ok, 2);
 
     // both kinds of sign-in left keys (a TOTP session's amr holds two more values)
     const signInsCompleted = [...signIns, ...totpSignIns].reduce((a, w) => a + w.totalOk, 0);
@@ -292,6 +293,8 @@ async function main() {
           extraServerCpuMsPerSignIn: round(totpCpuMs - passwordCpuMs, 2),
           serverCpuMsRatio: round(totpCpuMs / passwordCpuMs, 2),
           serverCpuMsPerSignInByThread: { passwordOnly: byThread(signIn), passwordTotp: byThread(totpSignIn) },
+          /** Postgres and Redis CPU per sign-in (every user of those servers: other programs' queries too) */
+          storesCpuMsPerSignIn: { passwordOnly: storesCpuMs(signIn), passwordTotp: storesCpuMs(totpSignIn) },
           extraLatencyMsP50: round(totpSignIn.latencyMs.p50 - signIn.latencyMs.p50, 1),
           extraPerOperation: Object.fromEntries(Object.entries(totpSignIn.perOperation).map(([k, v]) => [k, round(v - (signIn.perOperation[k] ?? 0), 2)])),
         },
