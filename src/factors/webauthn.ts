@@ -18,20 +18,18 @@ import {
   generateRegistrationOptions,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { FactorRecord, FactorsRepo } from '../storage/postgres/factors.js';
 import type { ShortLivedStore } from '../storage/short-lived/store.js';
+import { failed, parseAuthentication, parseRegistration } from './webauthn-responses.js';
+
+export { maxResponseBytes } from './webauthn-responses.js';
 
 export const challengeTtlSeconds = 300;
-/** the most we read of a posted response; real ones are a few KiB */
-export const maxResponseBytes = 64 * 1024;
 /** how long the browser waits for the authenticator (a retry reuses the options until the challenge expires) */
 const ceremonyTimeoutMs = 120_000;
 /** findByCredentialId refuses longer ids, so a credential we could not look up again is not registered */
@@ -74,7 +72,6 @@ export interface VerifiedAuthentication {
 
 export type WebAuthnErrorCode = 'webauthn_failed' | 'webauthn_expired';
 
-const failed = (detail: string, cause?: unknown) => new AppError('webauthn_failed', 400, `WebAuthn response refused: ${detail}`, { cause });
 const expired = () => new AppError('webauthn_expired', 400, 'WebAuthn challenge expired or already used');
 
 /**
@@ -88,88 +85,6 @@ const expired = () => new AppError('webauthn_expired', 400, 'WebAuthn challenge 
  */
 export function amrFor(factor: Pick<FactorRecord, 'deviceType'>): string[] {
   return [factor.deviceType === 'singleDevice' ? 'hwk' : 'swk', 'user'];
-}
-
-// Shapes of what @simplewebauthn/browser posts (RegistrationResponseJSON, AuthenticationResponseJSON).
-// Binary fields must be base64url; unknown keys are dropped; optional, informational fields are
-// accepted loosely (browsers disagree on null vs absent).
-const b64url = z.string().min(1).max(maxResponseBytes).regex(/^[A-Za-z0-9_-]+$/);
-const common = {
-  id: b64url,
-  rawId: b64url,
-  type: z.literal('public-key'),
-  authenticatorAttachment: z.string().max(32).nullish(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).nullish(),
-};
-const registrationShape = z.object({
-  ...common,
-  response: z.object({
-    clientDataJSON: b64url,
-    attestationObject: b64url,
-    authenticatorData: b64url.nullish(),
-    transports: z.array(z.string().max(32)).max(16).nullish(),
-    publicKeyAlgorithm: z.number().int().nullish(),
-    publicKey: b64url.nullish(),
-  }),
-});
-const authenticationShape = z.object({
-  ...common,
-  response: z.object({
-    clientDataJSON: b64url,
-    authenticatorData: b64url,
-    signature: b64url,
-    userHandle: b64url.nullish(),
-  }),
-});
-
-/** The posted value (the form field's string, or a parsed body), size-capped and JSON-parsed. */
-function parsePosted(response: unknown): unknown {
-  if (typeof response === 'string') {
-    if (Buffer.byteLength(response) > maxResponseBytes) throw failed('larger than 64 KiB');
-    try {
-      return JSON.parse(response);
-    } catch (err) {
-      throw failed('not JSON', err);
-    }
-  }
-  let size: number;
-  try {
-    size = Buffer.byteLength(JSON.stringify(response) ?? '');
-  } catch (err) {
-    throw failed('not serialisable as JSON', err);
-  }
-  if (size > maxResponseBytes) throw failed('larger than 64 KiB');
-  return response;
-}
-
-function parseShape<T>(shape: z.ZodType<T>, response: unknown, what: string): T {
-  const parsed = shape.safeParse(parsePosted(response));
-  if (!parsed.success) throw failed(`not a ${what} response (${parsed.error.issues[0]?.path.join('.') || 'root'}: ${parsed.error.issues[0]?.message ?? 'invalid'})`);
-  return parsed.data;
-}
-
-const withoutNulls = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
-
-function toRegistrationJSON(r: z.infer<typeof registrationShape>): RegistrationResponseJSON {
-  return {
-    id: r.id,
-    rawId: r.rawId,
-    type: r.type,
-    clientExtensionResults: r.clientExtensionResults ?? {},
-    ...(r.authenticatorAttachment === 'platform' || r.authenticatorAttachment === 'cross-platform' ? { authenticatorAttachment: r.authenticatorAttachment } : {}),
-    response: withoutNulls(r.response) as RegistrationResponseJSON['response'],
-  };
-}
-
-function toAuthenticationJSON(r: z.infer<typeof authenticationShape>): AuthenticationResponseJSON {
-  return {
-    id: r.id,
-    rawId: r.rawId,
-    type: r.type,
-    clientExtensionResults: r.clientExtensionResults ?? {},
-    ...(r.authenticatorAttachment === 'platform' || r.authenticatorAttachment === 'cross-platform' ? { authenticatorAttachment: r.authenticatorAttachment } : {}),
-    response: withoutNulls(r.response) as AuthenticationResponseJSON['response'],
-  };
 }
 
 const isWebAuthnFactor = (f: FactorRecord): f is FactorRecord & { credentialId: string; publicKey: string; signCount: number } =>
@@ -243,7 +158,7 @@ export function createWebAuthn(deps: {
 
     /** Check a registration response; the fields of the new factor, or AppError webauthn_failed/webauthn_expired. */
     async verifyRegistration(input: { binding: string; response: unknown }): Promise<NewWebAuthnFactor> {
-      const response = toRegistrationJSON(parseShape(registrationShape, input.response, 'registration'));
+      const response = parseRegistration(input.response);
       const expectedChallenge = await takeChallenge('registration', input.binding);
       let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
       try {
@@ -297,7 +212,7 @@ export function createWebAuthn(deps: {
      * false as a possible clone. A counter that went backwards is already refused here.
      */
     async verifyAuthentication(input: { binding: string; response: unknown; factors: FactorRecord[] }): Promise<VerifiedAuthentication> {
-      const response = toAuthenticationJSON(parseShape(authenticationShape, input.response, 'authentication'));
+      const response = parseAuthentication(input.response);
       const expectedChallenge = await takeChallenge('authentication', input.binding);
       const factor = input.factors.filter(isWebAuthnFactor).find((f) => f.credentialId === response.id);
       if (!factor) throw failed("credential is not one of the account's factors");

@@ -4,9 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CDPSession, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { useBrowser } from '../support/browser.js';
+import { addVirtualAuthenticator, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
 
@@ -31,14 +31,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-  return { cdp, authenticatorId };
-}
 
 async function signInWithPassword(page: Page, user: { email: string; password: string }) {
   await page.getByLabel('E-mail address').fill(user.email);
@@ -51,7 +43,7 @@ describe('security keys and passkeys', () => {
     const user = await createUser(app.services);
     const issuer = app.config.issuer;
     const page = await browser.page();
-    const { cdp, authenticatorId } = await virtualAuthenticator(page);
+    const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
 
     await page.goto(`${issuer}/account/add/webauthn`);
     await signInWithPassword(page, user);

@@ -3,7 +3,6 @@
 // module verifying, and the factors table in the run's Postgres storing the credential and its
 // signature counter. Then a cloned authenticator (same key, lower counter) and the failures the
 // page must explain with its own texts.
-import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import { createAccountsRepo } from '../../src/storage/postgres/accounts.js';
@@ -11,7 +10,7 @@ import type { Db } from '../../src/storage/postgres/db.js';
 import { createFactorsRepo, type FactorsRepo } from '../../src/storage/postgres/factors.js';
 import { createOrganisationsRepo } from '../../src/storage/postgres/organisations.js';
 import { createMemoryStore } from '../../src/storage/short-lived/memory-store.js';
-import { useBrowser } from '../support/browser.js';
+import { addVirtualAuthenticator, useBrowser } from '../support/browser.js';
 import { sharedDb, uniqueSuffix } from '../support/storage-postgres.js';
 import { pageTexts, startWebAuthnPages } from '../support/webauthn-pages.js';
 
@@ -43,14 +42,6 @@ async function pagesFor(account: Account) {
   return pages;
 }
 
-async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-  return { cdp, authenticatorId };
-}
 
 const signCount = async (id: string) => (await db.query<{ n: number }>('SELECT sign_count::float8 AS n FROM factors WHERE id = $1', [id])).rows[0]!.n;
 
@@ -60,7 +51,7 @@ describe('WebAuthn in Chromium with a virtual authenticator', () => {
     const pages = await pagesFor(account);
     try {
       const page = await browser.page();
-      const { cdp, authenticatorId } = await virtualAuthenticator(page);
+      const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
 
       // the assets the page needs, as the real app serves them
       for (const path of ['/assets/webauthn.js', '/assets/simplewebauthn-browser.js']) {
@@ -147,7 +138,7 @@ describe('WebAuthn in Chromium with a virtual authenticator', () => {
     const pages = await pagesFor(account);
     try {
       const page = await browser.page();
-      await virtualAuthenticator(page);
+      await addVirtualAuthenticator(page);
       await page.goto(`${pages.url}/register`);
       await page.getByRole('button', { name: pageTexts.start }).click();
       await expect(page.locator('#result').textContent()).resolves.toMatch(/^registered /);
@@ -168,7 +159,7 @@ describe('WebAuthn in Chromium with a virtual authenticator', () => {
     const pages = await pagesFor(account);
     try {
       const page = await browser.page();
-      const { cdp, authenticatorId } = await virtualAuthenticator(page);
+      const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
       await page.goto(`${pages.url}/register`);
       await page.getByRole('button', { name: pageTexts.start }).click();
       await expect(page.locator('#result').textContent()).resolves.toMatch(/^registered /);
