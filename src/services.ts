@@ -7,8 +7,9 @@ import { recoveryCodeHasher } from './factors/recovery-codes.js';
 import { createTotp, type Totp } from './factors/totp.js';
 import { createWebAuthn, type WebAuthn } from './factors/webauthn.js';
 import { createRegulator, type Regulator } from './regulation/regulator.js';
-import { createFactorsRepo, type FactorsRepo } from './storage/postgres/factors.js';
-import { createRecoveryCodesRepo, type RecoveryCodesRepo } from './storage/postgres/recovery-codes.js';
+import type { FactorsRepo } from './storage/postgres/factors.js';
+import type { RecoveryCodesRepo } from './storage/postgres/recovery-codes.js';
+import { createRepositories } from './storage/postgres/repositories.js';
 import type { Config } from './config/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
@@ -20,13 +21,13 @@ import { createClientCache, type ClientCache } from './oidc/client-cache.js';
 import { createProvider } from './oidc/provider.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.js';
 import { createPasswordHasher, type PasswordHasher } from './passwords/hasher.js';
-import { createAccountsRepo, type AccountsRepo } from './storage/postgres/accounts.js';
-import { createAuditLog, type AuditLog } from './storage/postgres/audit.js';
-import { clientsChannel, createClientsRepo, type ClientsRepo } from './storage/postgres/clients.js';
+import type { AccountsRepo } from './storage/postgres/accounts.js';
+import type { AuditLog } from './storage/postgres/audit.js';
+import { clientsChannel, type ClientsRepo } from './storage/postgres/clients.js';
 import { listen } from './storage/postgres/notifications.js';
 import type { Db } from './storage/postgres/db.js';
 import { openPostgres } from './storage/postgres/open.js';
-import { createOrganisationsRepo, type OrganisationsRepo } from './storage/postgres/organisations.js';
+import type { OrganisationsRepo } from './storage/postgres/organisations.js';
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
 import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
 import type { ShortLivedStore } from './storage/short-lived/store.js';
@@ -97,10 +98,10 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   });
   const { db } = storage;
   const box = createSecretBox(config.encryptionKey);
-  const accounts = createAccountsRepo(db);
   // clients are read through an in-process cache that every change invalidates (client-cache.ts)
   let clientCache: ClientCache | undefined;
-  const clients = createClientsRepo(db, box, { onChange: (clientId) => clientCache?.invalidate(clientId) });
+  const repos = createRepositories(db, box, { onClientChange: (clientId: string) => clientCache?.invalidate(clientId) });
+  const { accounts, clients, audit, factors } = repos;
   clientCache = createClientCache(clients, { ttlMs: 30_000, now: () => clock.now() });
   const clientChanges =
     config.postgres.mode === 'external'
@@ -112,8 +113,6 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
           log,
         })
       : undefined;
-  const audit = createAuditLog(db);
-  const factors = createFactorsRepo(db);
   const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
   const views = createViews();
   const pages = createProviderPages({ views, i18n, log });
@@ -147,7 +146,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     box,
     accounts,
     clients,
-    organisations: createOrganisationsRepo(db),
+    organisations: repos.organisations,
     audit,
     hasher,
     csrf: createCsrf({ keys: config.cookieKeys, secure: config.secureCookies, issuer: config.issuer }),
@@ -155,7 +154,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     i18n,
     providers,
     factors,
-    recoveryCodes: createRecoveryCodesRepo(db),
+    recoveryCodes: repos.recoveryCodes,
     hashRecoveryCode: recoveryCodeHasher(config.encryptionKey),
     totp: createTotp({ clock, issuer: 'Twofold' }),
     codes: createOneTimeCodes({

@@ -7,22 +7,15 @@ import { createSecretBox, type SecretBox } from '../crypto/secret-box.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openPostgres } from '../storage/postgres/open.js';
-import { createAccountsRepo, type AccountsRepo } from '../storage/postgres/accounts.js';
-import { createAuditLog, type AuditLog } from '../storage/postgres/audit.js';
-import { createClientsRepo, type ClientsRepo } from '../storage/postgres/clients.js';
 import type { Db } from '../storage/postgres/db.js';
-import { createOrganisationsRepo, type OrganisationsRepo } from '../storage/postgres/organisations.js';
+import { createRepositories, type Repositories } from '../storage/postgres/repositories.js';
 
-export interface CliStorage {
+export interface CliStorage extends Repositories {
   config: Config;
   log: Logger;
   clock: Clock;
   db: Db;
   box: SecretBox;
-  clients: ClientsRepo;
-  accounts: AccountsRepo;
-  organisations: OrganisationsRepo;
-  audit: AuditLog;
   /** migrations applied while opening (the server would have applied them at its next start) */
   appliedMigrations: string[];
   close(): Promise<void>;
@@ -52,10 +45,7 @@ export async function openCliStorage(config: Config, log: Logger, who: string): 
     clock: systemClock,
     db,
     box,
-    clients: createClientsRepo(db, box),
-    accounts: createAccountsRepo(db),
-    organisations: createOrganisationsRepo(db),
-    audit: createAuditLog(db),
+    ...createRepositories(db, box),
     appliedMigrations: storage.appliedMigrations,
     close: () => storage.close(),
   };

@@ -2,12 +2,8 @@
 // test run's database (or a throwaway one), with the secrets the CLI is given.
 import { inject } from 'vitest';
 import { createSecretBox } from '../../src/crypto/secret-box.js';
-import { createAccountsRepo } from '../../src/storage/postgres/accounts.js';
-import { createAuditLog } from '../../src/storage/postgres/audit.js';
-import { createClientsRepo } from '../../src/storage/postgres/clients.js';
 import { createDb } from '../../src/storage/postgres/db.js';
-import { createOrganisationsRepo } from '../../src/storage/postgres/organisations.js';
-import { createSigningKeysRepo } from '../../src/storage/postgres/signing-keys.js';
+import { createRepositories } from '../../src/storage/postgres/repositories.js';
 import { testSecrets } from '../support/app.js';
 
 export function openTestDb(databaseUrl: string = inject('databaseUrl')) {
@@ -16,11 +12,7 @@ export function openTestDb(databaseUrl: string = inject('databaseUrl')) {
   return {
     db,
     box,
-    clients: createClientsRepo(db, box),
-    accounts: createAccountsRepo(db),
-    organisations: createOrganisationsRepo(db),
-    audit: createAuditLog(db),
-    signingKeys: createSigningKeysRepo(db),
+    ...createRepositories(db, box),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,25 @@
+// Every Postgres repository over one pool, built the same way by the server, the CLI and the
+// tests.
+import type { SecretBox } from '../../crypto/secret-box.js';
+import { createAccountsRepo } from './accounts.js';
+import { createAuditLog } from './audit.js';
+import { createClientsRepo } from './clients.js';
+import type { Db } from './db.js';
+import { createFactorsRepo } from './factors.js';
+import { createOrganisationsRepo } from './organisations.js';
+import { createRecoveryCodesRepo } from './recovery-codes.js';
+import { createSigningKeysRepo } from './signing-keys.js';
+
+export function createRepositories(db: Db, box: SecretBox, opts: { onClientChange?: (clientId: string) => void } = {}) {
+  return {
+    accounts: createAccountsRepo(db),
+    clients: createClientsRepo(db, box, opts.onClientChange ? { onChange: opts.onClientChange } : {}),
+    organisations: createOrganisationsRepo(db),
+    audit: createAuditLog(db),
+    factors: createFactorsRepo(db),
+    recoveryCodes: createRecoveryCodesRepo(db),
+    signingKeys: createSigningKeysRepo(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;
