@@ -79,7 +79,6 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
     return showLogin(ctx, deps, details, { email, error: tr.t('login.invalid'), warning: remainingMessage(tr, after), status: 401 });
   }
 
-  await deps.regulator.succeed(subject);
-  await signInStates(deps.store).save(details.uid, { accountId: account.id, amr: ['pwd'], stepUp: false, wrongCodes: 0 });
-  return continueSignIn(ctx, deps, details);
+  await deps.regulator.succeed(subject, verdict);
+  return continueSignIn(ctx, deps, details, { state: { accountId: account.id, amr: ['pwd'], stepUp: false, wrongCodes: 0 }, account });
 }

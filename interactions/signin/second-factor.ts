@@ -18,7 +18,7 @@ import type { InteractionDetails } from '../load.js';
 import { renderPage, translatorFor } from '../render.js';
 import { lockedMessage } from './regulate.js';
 import { signInStates } from './state.js';
-import { continueSignIn, type Method, type Step } from './steps.js';
+import { finishSignIn, type Method, type Step } from './steps.js';
 
 type FactorStep = Extract<Step, { step: 'factor' }>;
 
@@ -223,20 +223,19 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
 
   const result = await checkMethod(deps, tr, details, step, typed);
   if (result.ok) {
-    await deps.regulator.succeed(subject);
+    await deps.regulator.succeed(subject, verdict);
     state.amr = withSecondFactor(state.amr, result.amr);
+    // the second factor is the last step: finish at once, unless there is something to say first
+    if (!result.notice) return finishSignIn(ctx, deps, details, state);
+    // say how many recovery codes are left before going back to the app
     await states.save(details.uid, state);
-    if (result.notice) {
-      // say how many recovery codes are left before going back to the app
-      return renderPage(ctx, deps.views, tr, 'message-continue', {
-        title: tr.t('mfa.title'),
-        heading: tr.t('mfa.heading'),
-        paragraphs: [result.notice],
-        action: `/interaction/${details.uid}/continue`,
-        csrf: deps.csrf.token(ctx),
-      });
-    }
-    return continueSignIn(ctx, deps, details);
+    return renderPage(ctx, deps.views, tr, 'message-continue', {
+      title: tr.t('mfa.title'),
+      heading: tr.t('mfa.heading'),
+      paragraphs: [result.notice],
+      action: `/interaction/${details.uid}/continue`,
+      csrf: deps.csrf.token(ctx),
+    });
   }
 
   // malformed input and an expired code are not guesses: they do not count

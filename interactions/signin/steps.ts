@@ -69,9 +69,13 @@ export function preferredMethodId(account: Account, methods: Method[]): string |
   return m?.id;
 }
 
-export async function nextStep(deps: InteractionDeps, details: InteractionDetails): Promise<Step> {
+/**
+ * What comes next in this sign-in. `known` is what the caller has just established itself (the
+ * password step: the state it made and the account it found), so it is not read back.
+ */
+export async function nextStep(deps: InteractionDeps, details: InteractionDetails, known?: { state: SignInState; account: Account }): Promise<Step> {
   const states = signInStates(deps.store);
-  let state = await states.load(details.uid);
+  let state = known?.state ?? (await states.load(details.uid));
   if (!state) {
     // a step-up stopped for too many wrong codes does not get a fresh set of tries without the password
     if (!isStepUp(details) || (await states.wasAbandoned(details.uid))) return { step: 'password' };
@@ -79,24 +83,28 @@ export async function nextStep(deps: InteractionDeps, details: InteractionDetail
     state = { accountId: session.accountId, amr: session.amr?.length ? [...session.amr] : ['pwd'], stepUp: true, wrongCodes: 0 };
     await states.save(details.uid, state);
   }
-  const account = await deps.accounts.findById(state.accountId);
+  if (state.amr.includes('mfa')) return { step: 'finish', state };
+  const accountId = state.accountId;
+  const [account, factors, unusedRecoveryCodes] = await Promise.all([
+    known?.account ?? deps.accounts.findById(accountId),
+    deps.factors.findByAccount(accountId),
+    deps.recoveryCodes.countUnused(accountId),
+  ]);
   if (!account || account.disabledAt) {
     await states.clear(details.uid);
     return { step: 'password' };
   }
-  if (state.amr.includes('mfa')) return { step: 'finish', state };
-  const factors = await deps.factors.findByAccount(account.id);
   if (factors.length === 0) {
     return (await demandsSecondFactor(deps, details)) ? { step: 'enrol', state, account } : { step: 'finish', state };
   }
-  const methods = methodsOf(account, factors, await deps.recoveryCodes.countUnused(account.id));
+  const methods = methodsOf(account, factors, unusedRecoveryCodes);
   const chosen = methods.find((m) => m.id === state.method) ?? (methods.length === 1 ? methods[0] : undefined);
   if (!chosen) return { step: 'choose', state, account, methods };
   return { step: 'factor', state, account, method: chosen, methods };
 }
 
 /** End the sign-in with what was proven. */
-export async function finishSignIn(ctx: Context, deps: InteractionDeps, details: InteractionDetails, state: SignInState): Promise<void> {
+export async function finishSignIn(ctx: Context, deps: InteractionDeps, details: InteractionDetails, state: SignInState, opts: { saved?: boolean } = {}): Promise<void> {
   await deps.audit.record({
     type: 'signin.succeeded',
     accountId: state.accountId,
@@ -105,14 +113,18 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, details:
     userAgent: ctx.get('user-agent'),
     details: { amr: state.amr, stepUp: state.stepUp },
   });
-  await signInStates(deps.store).clear(details.uid);
+  if (opts.saved !== false) await signInStates(deps.store).clear(details.uid);
   return finishLogin(ctx, deps, { accountId: state.accountId, amr: state.amr });
 }
 
-/** After a POST: finish if nothing is left to prove, else show the next page (PRG). */
-export async function continueSignIn(ctx: Context, deps: InteractionDeps, details: InteractionDetails): Promise<void> {
-  const next = await nextStep(deps, details);
-  if (next.step === 'finish') return finishSignIn(ctx, deps, details, next.state);
+/**
+ * After a POST: finish if nothing is left to prove, else show the next page (PRG). With
+ * `known` (a state not saved yet), the state is saved only when a next page needs it.
+ */
+export async function continueSignIn(ctx: Context, deps: InteractionDeps, details: InteractionDetails, known?: { state: SignInState; account: Account }): Promise<void> {
+  const next = await nextStep(deps, details, known);
+  if (next.step === 'finish') return finishSignIn(ctx, deps, details, next.state, { saved: !known });
+  if (known) await signInStates(deps.store).save(details.uid, known.state);
   ctx.status = 303;
   ctx.redirect(`/interaction/${details.uid}`);
 }

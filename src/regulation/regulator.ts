@@ -48,7 +48,11 @@ export const defaultRules: Rule[] = [
 export interface Regulator {
   check(subject: Subject): Promise<Verdict>;
   fail(subject: Subject): Promise<Verdict>;
-  succeed(subject: Subject): Promise<void>;
+  /**
+   * Reset the per-user counters after a success. Pass the verdict check() gave for this attempt:
+   * when it found no counter at all there is nothing to reset and no round trip is made.
+   */
+  succeed(subject: Subject, checked?: Verdict): Promise<void>;
 }
 
 export function createRegulator(opts: { redis?: Redis | undefined; prefix: string; rules?: Rule[] }): Regulator {
@@ -104,7 +108,8 @@ export function createRegulator(opts: { redis?: Redis | undefined; prefix: strin
       return verdict(results);
     },
 
-    async succeed(subject) {
+    async succeed(subject, checked) {
+      if (checked?.allowed && checked.remaining === undefined) return;
       try {
         await Promise.all(applicable(subject).filter(({ rule }) => rule.resetOnSuccess).map(({ limiter, key }) => limiter.delete(key)));
       } catch (err) {
