@@ -149,7 +149,7 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
  * bare "Connection is closed". The URL is left out of the message: it may hold a password.
  */
 export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
   let cause: unknown;
   const remember = (err: unknown) => {
     cause ??= err;
