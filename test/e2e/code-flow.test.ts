@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as jose from 'jose';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, oidc, signIn, submitPassword } from '../support/relying-party.js';
 import { createUserAgent } from '../support/user-agent.js';
@@ -108,7 +109,10 @@ describe('authorization code + PKCE', () => {
     await expect(oidc.refreshTokenGrant(rp, second.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     const introspected = await oidc.tokenIntrospection(rp, second.access_token);
     expect(introspected.active).toBe(false);
-    const events = await app.services.audit.findRecent({ type: 'token.reuse_detected' });
+    const events = await eventually(
+      () => app.services.audit.findRecent({ type: 'token.reuse_detected' }),
+      (e) => e.some((x) => x.clientId === client.clientId),
+    );
     expect(events.some((e) => e.clientId === client.clientId)).toBe(true);
   });
 

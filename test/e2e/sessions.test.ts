@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, oidc, signIn } from '../support/relying-party.js';
 import { createUserAgent, type UserAgent } from '../support/user-agent.js';
@@ -100,7 +101,7 @@ describe('single sign-on, prompts and logout', () => {
     expect(await app.services.providers.current().Session.find(sessionId)).toBeUndefined();
     const after = await authorize(ua, rpA, clientA, { prompt: 'none' });
     expect(after.error).toBe('login_required');
-    const events = await app.services.audit.findRecent({ accountId: user.id, type: 'logout' });
+    const events = await eventually(() => app.services.audit.findRecent({ accountId: user.id, type: 'logout' }), (e) => e.length > 0);
     expect(events.length).toBeGreaterThan(0);
   });
 
