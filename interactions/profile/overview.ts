@@ -48,7 +48,8 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     })),
     unusedCodes,
     hasFactors: factors.length > 0,
-    // without an SMS provider (or the outbox) there is nothing to send text messages with
+    // without an SMS provider or SMTP server (or the outbox) there is nothing to send codes with
     smsOffered: deps.sms !== undefined,
+    emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
   });
 }

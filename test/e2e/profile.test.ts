@@ -112,3 +112,21 @@ describe('my profile', () => {
     expect(stray.body).toContain('You need to sign in to see your profile');
   });
 });
+
+describe('my profile without a way to send codes', () => {
+  it('offers neither e-mail nor SMS codes when no SMTP server, SMS provider or outbox is configured', async () => {
+    const bare = await startTestApp({ env: { OUTBOX: 'false' } });
+    try {
+      const user = await createUser(bare.services);
+      const ua = createUserAgent();
+      const first = await ua.follow(`${bare.url}/account`);
+      const page = await ua.submit(first, /\/login$/, { email: user.email, password: user.password });
+      expect(page.body).toContain('Authenticator app');
+      expect(page.body).toContain('Security key or passkey');
+      expect(page.body).not.toContain('Codes by e-mail');
+      expect(page.body).not.toContain('Codes by text message');
+    } finally {
+      await bare.close();
+    }
+  });
+});
