@@ -1,6 +1,7 @@
 // "My profile": the account, its second factors (add, remove, rename, preferred), recovery
 // codes. Pages only; the actions are in factors.ts and the enrolments in enrol/.
 import type { Context } from 'koa';
+import { accountClientId } from '../../src/oidc/account-client.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
 import type { Translator } from '../i18n.js';
@@ -51,5 +52,6 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     // without an SMS provider or SMTP server (or the outbox) there is nothing to send codes with
     smsOffered: deps.sms !== undefined,
     emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
+    signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });
 }

@@ -38,8 +38,14 @@ describe('my profile', () => {
     expect(profile.url).toBe(`${app.url}/account`);
     expect(profile.body).toContain('Grace Hopper');
     expect(profile.body).toContain('Two-step verification is off');
-    // the code that brought the browser back was consumed, not left lying around
     expect(await app.services.audit.findRecent({ accountId: user.id, type: 'signin.succeeded' })).toHaveLength(1);
+
+    // "Sign out": the logout confirmation, then the profile asks for a sign-in again
+    const confirm = await ua.follow(new URL(/href="(\/session\/end\?[^"]+)"/.exec(profile.body)![1]!.replace(/&amp;/g, '&'), app.url).href);
+    expect(confirm.body).toContain('Sign out of all apps');
+    const out = await ua.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' });
+    expect(out.body).toContain('You need to sign in to see your profile');
+    expect((await ua.follow(`${app.url}/account`)).body).toContain('name="password"');
   });
 
   it('adds an authenticator app, shows recovery codes once, and the next sign-in asks for it', async () => {
