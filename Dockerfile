@@ -33,6 +33,7 @@ COPY migrations ./migrations
 COPY interactions/views ./interactions/views
 COPY interactions/messages ./interactions/messages
 COPY interactions/assets ./interactions/assets
+COPY interactions/emails ./interactions/emails
 COPY bin ./bin
 # `twofold` on the PATH; without src/ it runs dist/ and needs no tsx.
 # DATA_DIR (embedded mode only) is the one place the process writes to.
