@@ -2,7 +2,9 @@
 // POST e-mail + password → (with an authenticator app: the second-factor page → POST the
 // 6-digit code) → back to the authorization endpoint → code → token exchange (PKCE S256,
 // client_secret_basic). Every sign-in is a new browser (a fresh cookie jar), so it creates a
-// new session; the HTTP connections are shared, as they do not matter to the server.
+// new session; the HTTP connections are shared, as they do not matter to the server. The same
+// driver signs in to the bare oidc-provider reference (bench/bare-signin-provider.ts), whose
+// sign-in form has no CSRF field.
 import { createHash, randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import { CookieJar } from 'tough-cookie';
@@ -29,7 +31,17 @@ interface Response {
 /** What the browser does between the password and the return to the authorization endpoint. */
 type SecondFactor = (jar: CookieJar, interactionUrl: string) => Promise<Response>;
 
-function signInDriver(url: string, client: SignInClient, connections: number) {
+export interface SignInFormOptions {
+  /** the sign-in form carries a CSRF token to post back (Twofold's does; the bare reference's does not) */
+  csrf: boolean;
+}
+
+const loginForm = {
+  csrf: /<form method="post" action="([^"]+\/login)"[\s\S]*?name="csrf" value="([^"]+)"/,
+  plain: /<form method="post" action="([^"]+\/login)"/,
+};
+
+function signInDriver(url: string, client: SignInClient, connections: number, formOptions: SignInFormOptions = { csrf: true }) {
   const pool = new Pool(url, { connections, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const origin = new URL(url).origin;
   const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64');
@@ -77,10 +89,11 @@ function signInDriver(url: string, client: SignInClient, connections: number) {
 
     const interaction = expectRedirect(await request(jar, authorize.href), 'authorize');
     const page = await request(jar, interaction);
-    const form = /<form method="post" action="([^"]+\/login)"[\s\S]*?name="csrf" value="([^"]+)"/.exec(page.body);
+    const form = (formOptions.csrf ? loginForm.csrf : loginForm.plain).exec(page.body);
     if (page.status !== 200 || !form) throw new Error(`sign-in page: got ${page.status} ${page.body.slice(0, 200)}`);
 
-    const afterPassword = expectRedirect(await postForm(jar, form[1]!, { csrf: form[2]!, email: user.email, password: user.password }), 'password');
+    const fields = { ...(formOptions.csrf ? { csrf: form[2]! } : {}), email: user.email, password: user.password };
+    const afterPassword = expectRedirect(await postForm(jar, form[1]!, fields), 'password');
     const nextIsInteraction = new URL(afterPassword).pathname.startsWith('/interaction/');
     if (nextIsInteraction !== Boolean(secondFactor)) {
       throw new Error(`after the password: ${secondFactor ? 'expected the second-factor page' : 'expected the way back to the app'}, got ${afterPassword}`);
@@ -108,11 +121,15 @@ function signInDriver(url: string, client: SignInClient, connections: number) {
   return { request, postForm, signIn, close: () => pool.close() };
 }
 
-/** Password sign-ins: virtual user i signs in as users[i]. */
-export function signInOp(url: string, client: SignInClient, users: SignInUser[], connections: number) {
-  const driver = signInDriver(url, client, connections);
+/**
+ * Password sign-ins: virtual user i signs in as users[i]. `signIn` is one of them answering the
+ * ID token's claims, to check a server before measuring it.
+ */
+export function signInOp(url: string, client: SignInClient, users: SignInUser[], connections: number, formOptions?: SignInFormOptions) {
+  const driver = signInDriver(url, client, connections, formOptions);
   return {
     op: async (worker: number) => void (await driver.signIn(users[worker % users.length]!)),
+    signIn: (worker: number) => driver.signIn(users[worker % users.length]!),
     close: driver.close,
   };
 }
