@@ -1,5 +1,9 @@
 // `npm run bench`: Twofold's throughput against references measured in the same run on this
-// machine, with real Postgres and Redis. Prints one JSON document on stdout, progress on stderr
+// machine, with real Postgres and Redis. The references: a bare oidc-provider for client
+// credentials (bench/bare-provider.ts), argon2id verifications back to back on one core for
+// sign-ins (bench/argon2-reference.ts), and a bare oidc-provider with a minimal password
+// interaction (bench/bare-signin-provider.ts) for how close any oidc-provider sign-in gets to
+// that limit. Prints one JSON document on stdout, progress on stderr
 // (`npm run -s bench` keeps npm's own banner off stdout).
 //
 // Settings (environment): BENCH_CONNECTIONS (client-credentials connections, default 16),
@@ -130,11 +134,23 @@ async function main() {
     for (const dir of [settings.profileDir, settings.perfDir]) if (dir) await mkdir(dir, { recursive: true });
     // JIT code names for perf
     const childOptions = settings.perfDir ? { execArgv: ['--perf-basic-prof-only-functions'] } : {};
-    const [bare, twofold] = await Promise.all([
+    const bareSignInEnv = {
+      BENCH_CLIENT_ID: data.app.clientId,
+      BENCH_CLIENT_SECRET: data.app.clientSecret,
+      BENCH_REDIRECT_URI: data.app.redirectUri,
+      BENCH_SIGNIN_USERS: JSON.stringify(data.users.map(({ id, email }) => ({ id, email }))),
+      BENCH_SIGNIN_PASSWORD: data.users[0]!.password,
+    };
+    const started = await Promise.allSettled([
       startChild(new URL('./bare-provider.ts', import.meta.url), { BENCH_CLIENT_ID: data.service.clientId, BENCH_CLIENT_SECRET: data.service.clientSecret }, childOptions),
       startChild(new URL('./server.ts', import.meta.url), env.serverEnv, childOptions),
+      startChild(new URL('./bare-signin-provider.ts', import.meta.url), bareSignInEnv, childOptions),
     ]);
-    children.push(bare, twofold);
+    // the ones that started are stopped by the cleanup even if another did not
+    for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [bare, twofold, bareSignInServer] = children as [Child, Child, Child];
     lap('setup', t);
 
     // Client credentials: the same driver against both servers, in alternating windows
@@ -151,36 +167,45 @@ async function main() {
     }
     lap('clientCredentials', t);
 
-    // Password sign-ins and password + authenticator-app sign-ins in alternating windows
-    // (password, TOTP, TOTP, password, …) so that both see the same machine, each window after a
-    // run of the argon2id reference, and one more run after the last. A TOTP time step is
-    // accepted once per factor: the roster hands out users that have not used the current one.
+    // Password sign-ins, bare oidc-provider sign-ins and password + authenticator-app sign-ins in
+    // windows whose order reverses every round (password, bare, TOTP, TOTP, bare, password, …)
+    // so that all three see the same machine, each window after a run of the argon2id
+    // reference, and one more run after the last. A TOTP time step is accepted once per factor:
+    // the roster hands out users that have not used the current one.
     t = performance.now();
     const referenceRun = () => argon2Reference({ durationMs: settings.argon2ReferenceSeconds * 1000, maxOps: 1000 });
     const references: Argon2Reference[] = [];
     const signIns: Array<Window<Snapshot>> = [];
+    const bareSignIns: Array<Window<Snapshot>> = [];
     const totpSignIns: Array<Window<Snapshot>> = [];
     const roster = totpRoster(data.totpUsers);
     const drivers = {
       password: signInOp(twofold.url, data.app, data.users, settings.virtualUsers),
+      bare: signInOp(bareSignInServer.url, data.app, data.users, settings.virtualUsers, { csrf: false }),
       totp: totpSignInOp(twofold.url, data.app, roster, settings.virtualUsers),
     };
+    const signInPhases = {
+      password: { server: twofold, phase: 'sign-ins', windows: signIns, what: 'password sign-ins, Twofold' },
+      bare: { server: bareSignInServer, phase: 'bare-sign-ins', windows: bareSignIns, what: 'password sign-ins, bare oidc-provider' },
+      totp: { server: twofold, phase: 'totp-sign-ins', windows: totpSignIns, what: 'password + TOTP sign-ins, Twofold' },
+    };
     try {
+      // the bare reference must complete the same sign-in before it is measured
+      const claims = await drivers.bare.signIn(0);
+      if (claims['sub'] !== data.users[0]!.id || claims['email'] !== data.users[0]!.email || JSON.stringify(claims['amr']) !== '["pwd"]') {
+        throw new Error(`bare oidc-provider sign-in: unexpected ID token claims ${JSON.stringify(claims)}`);
+      }
       for (let r = 0; r < settings.rounds; r++) {
-        for (const kind of r % 2 === 0 ? (['password', 'totp'] as const) : (['totp', 'password'] as const)) {
+        for (const kind of r % 2 === 0 ? (['password', 'bare', 'totp'] as const) : (['totp', 'bare', 'password'] as const)) {
           progress(`argon2id reference: verifications back to back on one core`);
           references.push(await referenceRun());
-          progress(
-            kind === 'password'
-              ? `password sign-ins, Twofold, ${settings.virtualUsers} virtual users, round ${r + 1}/${settings.rounds}`
-              : `password + TOTP sign-ins, Twofold, ${settings.virtualUsers} virtual users, ${roster.users} accounts, round ${r + 1}/${settings.rounds}`,
-          );
-          const window = await measure(twofold, kind === 'password' ? 'sign-ins' : 'totp-sign-ins', r, settings.virtualUsers, settings.maxSignInsPerWindow, settings.firstSignInWarmupSeconds, drivers[kind].op);
-          (kind === 'password' ? signIns : totpSignIns).push(window);
+          const p = signInPhases[kind];
+          progress(`${p.what}, ${settings.virtualUsers} virtual users${kind === 'totp' ? `, ${roster.users} accounts` : ''}, round ${r + 1}/${settings.rounds}`);
+          p.windows.push(await measure(p.server, p.phase, r, settings.virtualUsers, settings.maxSignInsPerWindow, settings.firstSignInWarmupSeconds, drivers[kind].op));
         }
       }
     } finally {
-      await Promise.all([drivers.password.close(), drivers.totp.close()]);
+      await Promise.all([drivers.password.close(), drivers.bare.close(), drivers.totp.close()]);
     }
     progress(`argon2id reference: verifications back to back on one core`);
     references.push(await referenceRun());
@@ -196,12 +221,15 @@ async function main() {
     const ccBare = figures(cc.bare);
     const ccRatio = ccTwofold.perSecond / ccBare.perSecond;
     const signIn = figures(signIns);
+    const bareSignIn = figures(bareSignIns);
     const totpSignIn = figures(totpSignIns);
     const argon2 = combineReferences(references);
     const signInRatio = signIn.perServerCpuSecond / argon2.perCpuSecond;
+    const bareRatio = bareSignIn.perServerCpuSecond / argon2.perCpuSecond;
     const totpRatio = totpSignIn.perServerCpuSecond / argon2.perCpuSecond;
     const cpuMsPerSignIn = (f: typeof signIn) => round((f.cpu.serverCpuSeconds * 1000) / f.ok, 2);
     const passwordCpuMs = cpuMsPerSignIn(signIn);
+    const bareCpuMs = cpuMsPerSignIn(bareSignIn);
     const totpCpuMs = cpuMsPerSignIn(totpSignIn);
     // main thread: the JavaScript of a sign-in; other threads: mostly argon2id, whose cost per hash
     // grows with how many run at once (memory bandwidth), so the split keeps that apart
@@ -231,8 +259,11 @@ async function main() {
         passwordSignInsPerServerCpuSecond: signIn.perServerCpuSecond,
         argon2idVerificationsPerCpuSecond: argon2.perCpuSecond,
         signInsPerCoreRatioToArgon2id: round(signInRatio),
+        bareOidcProviderSignInRatioToArgon2id: round(bareRatio),
+        twofoldSignInCpuVsBare: round(passwordCpuMs / bareCpuMs),
         signInLatencyMs: { p50: signIn.latencyMs.p50, p99: signIn.latencyMs.p99 },
         passwordServerCpuMsPerSignIn: passwordCpuMs,
+        bareOidcProviderServerCpuMsPerSignIn: bareCpuMs,
         passwordSignInPerOperation: signIn.perOperation,
         passwordTotpSignInsPerSecond: totpSignIn.perSecond,
         passwordTotpSignInsPerServerCpuSecond: totpSignIn.perServerCpuSecond,
@@ -278,6 +309,22 @@ async function main() {
         ratio: round(signInRatio),
         target: target.signInsPerCoreRatio,
         meetsTarget: signInRatio >= target.signInsPerCoreRatio,
+      },
+      bareOidcProviderSignIns: {
+        bareSignInsPerSecond: bareSignIn.perSecond,
+        bareSignInsPerServerCpuSecond: bareSignIn.perServerCpuSecond,
+        bareServerCpuMsPerSignIn: bareCpuMs,
+        /** the same runs as passwordSignIns.argon2Reference */
+        argon2idVerificationsPerCpuSecond: argon2.perCpuSecond,
+        ratioToArgon2id: round(bareRatio),
+        ...bareSignIn,
+        /** Twofold's password sign-in against this one: what Twofold adds to what oidc-provider and argon2id cost anyway */
+        comparedWithTwofoldPassword: {
+          twofoldSignInCpuVsBare: round(passwordCpuMs / bareCpuMs),
+          twofoldExtraServerCpuMsPerSignIn: round(passwordCpuMs - bareCpuMs, 2),
+          serverCpuMsPerSignInByThread: { twofold: byThread(signIn), bare: byThread(bareSignIn) },
+          twofoldExtraLatencyMsP50: round(signIn.latencyMs.p50 - bareSignIn.latencyMs.p50, 1),
+        },
       },
       passwordTotpSignIns: {
         ...totpSignIn,
