@@ -2,25 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, inject } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { createOneTimeCodes } from '../../src/factors/one-time-code.js';
-import { createMemoryStore } from '../../src/storage/short-lived/memory-store.js';
-import { createRedisStore } from '../../src/storage/short-lived/redis-store.js';
-import { uniquePrefix } from '../support/app.js';
+import { clockedStores } from '../support/storage-short-lived.js';
 
 const redis = new Redis(inject('redisUrl'));
 afterAll(() => redis.quit());
 
-const setups = [
-  ['memory', () => {
-    const clock = manualClock(Date.UTC(2030, 0, 1));
-    return { clock, store: createMemoryStore(clock) };
-  }],
-  ['redis', () => {
-    const clock = manualClock(Date.now());
-    return { clock, store: createRedisStore(redis, uniquePrefix()) };
-  }],
-] as const;
+const setups = clockedStores(redis);
 
 describe.each(setups)('one-time codes (%s store)', (_name, setup) => {
   const make = () => {

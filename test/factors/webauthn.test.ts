@@ -4,29 +4,17 @@
 // translate. The real ceremony in Chromium is webauthn-browser.test.ts.
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { AppError } from '../../src/errors.js';
 import { amrFor, createWebAuthn, maxResponseBytes } from '../../src/factors/webauthn.js';
 import { authenticatorName, webAuthnLabel } from '../../src/factors/webauthn-names.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
-import { createMemoryStore } from '../../src/storage/short-lived/memory-store.js';
-import { createRedisStore } from '../../src/storage/short-lived/redis-store.js';
-import { uniquePrefix } from '../support/app.js';
 import { createSoftAuthenticator, flags } from '../support/webauthn-soft-authenticator.js';
+import { clockedStores } from '../support/storage-short-lived.js';
 
 const redis = new Redis(inject('redisUrl'));
 afterAll(() => redis.quit());
 
-const setups = [
-  ['memory', () => {
-    const clock = manualClock(Date.UTC(2030, 0, 1));
-    return { clock, store: createMemoryStore(clock) };
-  }],
-  ['redis', () => {
-    const clock = manualClock(Date.now());
-    return { clock, store: createRedisStore(redis, uniquePrefix()) };
-  }],
-] as const;
+const setups = clockedStores(redis);
 
 const account = { id: '6f1c2a7e-3b5d-4c8e-9f00-112233445566', email: 'ada@example.com', name: 'Ada Lovelace' };
 const issuer = 'https://id.example.com';
