@@ -1,18 +1,15 @@
 // E-mail codes and recovery codes in a real browser: the e-mail arrives at a real SMTP server
 // in the test and is read from there; wrong codes count down and end the sign-in at 7.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { useBrowser } from '../support/browser.js';
+import { startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
 import { codeIn, startInbox, type Inbox } from '../support/smtp-inbox.js';
 
 let app: TestApp;
 let inbox: Inbox;
-let callbacks: Server;
+let callbacks: Awaited<ReturnType<typeof startCallbackServer>>;
 let client: TestClient;
 let rp: oidc.Configuration;
 const browser = useBrowser();
@@ -20,29 +17,23 @@ const browser = useBrowser();
 beforeAll(async () => {
   inbox = await startInbox();
   app = await startTestApp({ env: { SMTP_URL: inbox.url, OUTBOX: 'false' } });
-  callbacks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>App</title><p>Back in the app</p>'));
-  await new Promise<void>((resolve) => callbacks.listen(0, '127.0.0.1', resolve));
-  client = await createClient(app.services, { redirectUri: `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}/callback` });
+  callbacks = await startCallbackServer();
+  client = await createClient(app.services, { redirectUri: `${callbacks.url}/callback` });
   rp = await discover(app.url, client);
 });
 afterAll(async () => {
-  callbacks?.close();
+  await callbacks?.close();
   await inbox?.close();
   await app?.close();
 });
 
-async function password(page: Page, user: { email: string; password: string }) {
-  await page.getByLabel('E-mail address').fill(user.email);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
 
 describe('codes in the browser', () => {
   it('e-mail codes: confirmed in My profile, then used to sign in; a recovery code works once', async () => {
     const user = await createUser(app.services);
     const page = await browser.page();
     await page.goto(`${app.url}/account/add/email`);
-    await password(page, user);
+    await submitPasswordForm(page, user);
     await page.getByLabel('E-mail address for codes').waitFor();
     await page.getByRole('button', { name: 'Send a code' }).click();
     await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
@@ -54,7 +45,7 @@ describe('codes in the browser', () => {
     // sign in with the e-mail code
     const request = await authorizationRequest(rp, client, { prompt: 'login' });
     await page.goto(request.url.href);
-    await password(page, user);
+    await submitPasswordForm(page, user);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText(/We sent a 6-digit code to/).waitFor();
     await page.getByText('No e-mail?').click();
@@ -67,7 +58,7 @@ describe('codes in the browser', () => {
     // and with a recovery code, through "Use another method"
     const next = await authorizationRequest(rp, client, { prompt: 'login' });
     await page.goto(next.url.href);
-    await password(page, user);
+    await submitPasswordForm(page, user);
     await page.getByLabel('A recovery code').check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Recovery code').fill(recovery[0]!);
@@ -82,7 +73,7 @@ describe('codes in the browser', () => {
     await app.services.factors.save({ accountId: user.id, kind: 'email', label: '', destination: user.email });
     const page = await browser.page();
     await page.goto((await authorizationRequest(rp, client)).url.href);
-    await password(page, user);
+    await submitPasswordForm(page, user);
     const sent = codeIn(await inbox.next(user.email));
     const wrong = sent === '000000' ? '111111' : '000000';
     for (let left = 6; left >= 1; left--) {

@@ -1,12 +1,10 @@
 // The hosted sign-in pages in a real browser (Chromium): what a person sees and can do —
 // labels, buttons, error messages, headers and cookies the browser actually gets, the demo app
 // end to end, consent for third-party apps, and the whole flow with JavaScript turned off.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Response } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { useBrowser } from '../support/browser.js';
+import { startCallbackServer, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, type oidc } from '../support/relying-party.js';
 
@@ -35,22 +33,6 @@ afterAll(async () => {
 });
 
 const genericError = 'The e-mail address or password is not correct. Check both and try again.';
-
-/** The relying parties' redirect_uri: a real listener, so the browser ends on a real page. */
-async function startCallbackServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>Client callback</title><p>Callback reached</p>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** Wait until the provider has sent the browser back to the client; the callback URL. */
 async function callbackUrl(page: Page, client: TestClient): Promise<string> {

@@ -1,17 +1,16 @@
 // Security keys and passkeys through our real pages, with Chrome's virtual authenticator:
 // added from My profile, then used to sign in to an app (openid-client checks the tokens); an
 // authenticator whose counter went backwards (a clone) is refused and audited.
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { addVirtualAuthenticator, useBrowser } from '../support/browser.js';
+import { addVirtualAuthenticator, startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
 
 let app: TestApp;
-let callbacks: Server;
+let callbacks: Awaited<ReturnType<typeof startCallbackServer>>;
 let client: TestClient;
 let rp: oidc.Configuration;
 const browser = useBrowser();
@@ -21,22 +20,16 @@ beforeAll(async () => {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   app = await startTestApp({ server, env: { ISSUER: `http://localhost:${(server.address() as AddressInfo).port}` } });
-  callbacks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>App</title><p>Back in the app</p>'));
-  await new Promise<void>((resolve) => callbacks.listen(0, '127.0.0.1', resolve));
-  client = await createClient(app.services, { redirectUri: `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}/callback` });
+  callbacks = await startCallbackServer();
+  client = await createClient(app.services, { redirectUri: `${callbacks.url}/callback` });
   rp = await discover(app.config.issuer, client);
 });
 afterAll(async () => {
-  callbacks?.close();
+  await callbacks?.close();
   await app?.close();
 });
 
 
-async function signInWithPassword(page: Page, user: { email: string; password: string }) {
-  await page.getByLabel('E-mail address').fill(user.email);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
 
 describe('security keys and passkeys', () => {
   it('are added from My profile and sign in to an app; amr says hwk and mfa', async () => {
@@ -46,7 +39,7 @@ describe('security keys and passkeys', () => {
     const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
 
     await page.goto(`${issuer}/account/add/webauthn`);
-    await signInWithPassword(page, user);
+    await submitPasswordForm(page, user);
     await page.waitForURL(`${issuer}/account/add/webauthn`);
     await page.getByLabel('Name for this key (optional)').fill('My test key');
     await page.getByRole('button', { name: 'Add security key or passkey' }).click();
@@ -60,7 +53,7 @@ describe('security keys and passkeys', () => {
     // a fresh sign-in to the app: password, chooser (key preselected), the key, back to the app
     const request = await authorizationRequest(rp, client, { prompt: 'login' });
     await page.goto(request.url.href);
-    await signInWithPassword(page, user);
+    await submitPasswordForm(page, user);
     await page.getByRole('heading', { name: 'Choose a way to confirm' }).waitFor();
     await expect(page.getByLabel('Security key or passkey').isChecked()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -81,7 +74,7 @@ describe('security keys and passkeys', () => {
     await app.services.db.query('UPDATE factors SET sign_count = 1000 WHERE id = $1', [factor!.id]);
     const again = await authorizationRequest(rp, client, { prompt: 'login' });
     await page.goto(again.url.href);
-    await signInWithPassword(page, user);
+    await submitPasswordForm(page, user);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText('could not be verified').waitFor();
     expect(page.url()).toContain('/interaction/');

@@ -3,6 +3,8 @@
 // context (its own cookies) per test; screenshots of failing tests go to scratch/.
 // launchBrowser/screenshot work outside vitest too (test/support/screenshots.ts uses them).
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -93,4 +95,27 @@ export async function addVirtualAuthenticator(page: Page): Promise<{ cdp: CDPSes
     options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
   });
   return { cdp, authenticatorId };
+}
+
+/** A relying party's redirect_uri as a real listener, so the browser ends on a real page. */
+export async function startCallbackServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><title>Client callback</title><p>Callback reached</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Fill in and send the password page by its labels, as a person does. */
+export async function submitPasswordForm(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.getByLabel('E-mail address').fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
