@@ -6,11 +6,10 @@ import { parsePhoneNumber, smsAvailable } from '../../src/sms/phone.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import type { InteractionDeps } from '../context.js';
 import { deliverCode, type Channel } from '../deliver-code.js';
-import { issueFirstRecoveryCodes } from '../enrol/recovery-codes.js';
 import type { Translator } from '../i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
-import { profileFlash } from './flash.js';
+import { afterEnrolment } from './enrolled.js';
 
 interface Pending {
   channel: Channel;
@@ -123,11 +122,5 @@ export async function confirmDestination(ctx: Context, deps: InteractionDeps, vi
   const factor = await deps.factors.save({ accountId: viewer.account.id, kind: channel, label: '', destination: pending.destination });
   const context = { ip: ctx.ip, userAgent: ctx.get('user-agent') };
   await deps.audit.record({ type: 'factor.enrolled', accountId: viewer.account.id, ...context, details: { kind: channel, factorId: factor.id } });
-  const codes = await issueFirstRecoveryCodes(deps, viewer.account.id, context);
-  if (codes) {
-    return renderPage(ctx, deps.views, tr, 'recovery-codes', { title: tr.t('enrol.codes_title'), notice: tr.t('enrol.enabled'), codes, action: '/account/done', csrf: deps.csrf.token(ctx) });
-  }
-  await profileFlash(deps.store, viewer.session.uid).set(tr.t(`profile.added_${channel}`));
-  ctx.status = 303;
-  ctx.redirect('/account');
+  return afterEnrolment(ctx, deps, viewer, tr, tr.t(`profile.added_${channel}`));
 }

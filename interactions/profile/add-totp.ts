@@ -2,11 +2,10 @@
 // progress kept per sign-in session.
 import type { Context } from 'koa';
 import type { InteractionDeps } from '../context.js';
-import { issueFirstRecoveryCodes } from '../enrol/recovery-codes.js';
 import { confirmTotpEnrolment, startTotpEnrolment, totpEnrolmentView, type TotpEnrolment } from '../enrol/totp.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
-import { profileFlash } from './flash.js';
+import { afterEnrolment } from './enrolled.js';
 
 const key = (viewer: ProfileViewer) => `profile-enrol-totp:${viewer.session.uid}`;
 
@@ -49,11 +48,5 @@ export async function submitAddTotp(ctx: Context, deps: InteractionDeps, viewer:
   const result = await confirmTotpEnrolment(deps, viewer.account, JSON.parse(raw) as TotpEnrolment, typed, context);
   if (!result.ok) return showAddTotp(ctx, deps, viewer, { error: tr.t(`mfa.${result.reason}`), status: 400 });
   await deps.store.del(key(viewer));
-  const codes = await issueFirstRecoveryCodes(deps, viewer.account.id, context);
-  if (codes) {
-    return renderPage(ctx, deps.views, tr, 'recovery-codes', { title: tr.t('enrol.codes_title'), notice: tr.t('enrol.enabled'), codes, action: '/account/done', csrf: deps.csrf.token(ctx) });
-  }
-  await profileFlash(deps.store, viewer.session.uid).set(tr.t('profile.added_totp'));
-  ctx.status = 303;
-  ctx.redirect('/account');
+  return afterEnrolment(ctx, deps, viewer, tr, tr.t('profile.added_totp'));
 }

@@ -6,10 +6,9 @@ import { isAppError } from '../../src/errors.js';
 import { webAuthnLabel } from '../../src/factors/webauthn-names.js';
 import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
 import type { InteractionDeps } from '../context.js';
-import { issueFirstRecoveryCodes } from '../enrol/recovery-codes.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
-import { profileFlash } from './flash.js';
+import { afterEnrolment } from './enrolled.js';
 
 const binding = (viewer: ProfileViewer) => `profile:${viewer.session.uid}`;
 
@@ -58,11 +57,5 @@ export async function submitAddWebAuthn(ctx: Context, deps: InteractionDeps, vie
   const factor = await deps.factors.save({ ...fields, accountId: viewer.account.id, kind: 'webauthn', label });
   const context = { ip: ctx.ip, userAgent: ctx.get('user-agent') };
   await deps.audit.record({ type: 'factor.enrolled', accountId: viewer.account.id, ...context, details: { kind: 'webauthn', factorId: factor.id, deviceType: factor.deviceType } });
-  const codes = await issueFirstRecoveryCodes(deps, viewer.account.id, context);
-  if (codes) {
-    return renderPage(ctx, deps.views, tr, 'recovery-codes', { title: tr.t('enrol.codes_title'), notice: tr.t('enrol.enabled'), codes, action: '/account/done', csrf: deps.csrf.token(ctx) });
-  }
-  await profileFlash(deps.store, viewer.session.uid).set(tr.t('profile.added_webauthn', { name: label }));
-  ctx.status = 303;
-  ctx.redirect('/account');
+  return afterEnrolment(ctx, deps, viewer, tr, tr.t('profile.added_webauthn', { name: label }));
 }
