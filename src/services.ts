@@ -16,6 +16,7 @@ import { createSecretBox, type SecretBox } from './crypto/secret-box.js';
 import { createCsrf, type Csrf } from './http/csrf.js';
 import { ensureSigningKeys, loadPublishedKeys } from './keys/signing-keys.js';
 import type { Logger } from './log.js';
+import { createAccountSessions, type AccountSessions } from './oidc/account-sessions.js';
 import { createAdapterClass } from './oidc/adapter.js';
 import { createClientCache, type ClientCache } from './oidc/client-cache.js';
 import { createProvider } from './oidc/provider.js';
@@ -56,6 +57,8 @@ export interface Services {
   views: Views;
   i18n: I18n;
   providers: ProviderHolder;
+  /** end an account's sessions (everywhere, or all but the current one) */
+  accountSessions: AccountSessions;
   factors: FactorsRepo;
   recoveryCodes: RecoveryCodesRepo;
   /** keyed hash of a recovery code for an account (undefined when the input cannot be a code) */
@@ -153,6 +156,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     views,
     i18n,
     providers,
+    accountSessions: createAccountSessions(store),
     factors,
     recoveryCodes: repos.recoveryCodes,
     hashRecoveryCode: recoveryCodeHasher(config.encryptionKey),

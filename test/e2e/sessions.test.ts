@@ -124,6 +124,28 @@ describe('single sign-on, prompts and logout', () => {
     expect(refreshed.access_token).toBeTruthy();
   });
 
+  it('ends the other sessions of an account, then every session, grant and token of it', async () => {
+    const [here, there] = [createUserAgent(), createUserAgent()];
+    await signIn(here, rpA, clientA, user);
+    await signIn(there, rpB, clientB, user);
+    const offline = await authorize(here, rpA, clientA, { scope: 'openid offline_access', prompt: 'consent' });
+    const offlineTokens = await exchange(rpA, offline.request, (await here.submit(offline.step, /\/consent$/, {}, clientA.redirectUri)).location!);
+    const sessionId = (await here.jar.getCookies(app.url)).find((c) => c.key === 'twofold.session')!.value;
+    const sessions = app.services.accountSessions;
+    expect(await sessions.count(user.id)).toBeGreaterThanOrEqual(2);
+
+    expect(await sessions.endOthers(user.id, sessionId)).toBeGreaterThanOrEqual(1);
+    expect((await authorize(there, rpB, clientB, { prompt: 'none' })).error).toBe('login_required');
+    expect((await authorize(here, rpA, clientA, { prompt: 'none' })).code).toBeTruthy();
+    expect(await sessions.count(user.id)).toBe(1);
+
+    await sessions.endEverywhere(user.id);
+    expect((await authorize(here, rpA, clientA, { prompt: 'none' })).error).toBe('login_required');
+    await expect(oidc.refreshTokenGrant(rpA, offlineTokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await oidc.tokenIntrospection(rpA, offlineTokens.access_token)).active).toBe(false);
+    expect(await sessions.count(user.id)).toBe(0);
+  });
+
   it('keeps session-bound refresh tokens and grants no longer than a session can live; offline ones for the refresh lifetime', async () => {
     const ua = createUserAgent();
     const { tokens } = await signIn(ua, rpA, clientA, user);

@@ -1,36 +1,148 @@
-// Organisations (customer contracts) that accounts belong to.
+// Organisations (customer contracts) that accounts belong to, with their two-step verification
+// policy (migrations/1764200000000_organisation_policy.sql says what each field means).
 import type { Queryable } from './db.js';
+import { isUuid } from './lookup-keys.js';
+
+export const twoFactorModes = ['off', 'optional', 'required'] as const;
+export type TwoFactorMode = (typeof twoFactorModes)[number];
+export const factorKinds = ['totp', 'email', 'sms', 'webauthn'] as const;
+export type PolicyFactorKind = (typeof factorKinds)[number];
+export const rememberIpRules = ['exact', 'prefix', 'ignore'] as const;
+export type RememberIpRule = (typeof rememberIpRules)[number];
+
+export interface TwoFactorPolicy {
+  mode: TwoFactorMode;
+  allowedMethods: PolicyFactorKind[];
+  /** at most one of the code methods (e-mail, SMS) enrolled at a time */
+  oneCodeMethod: boolean;
+  /** with mode "required": enrolment is enforced from this moment; before it a banner invites it */
+  mandatoryFrom: Date | null;
+  /** 0 hides "Remember this device" */
+  rememberDeviceDays: number;
+  rememberIpRule: RememberIpRule;
+  /** a self-service 2FA reset takes effect after this many seconds (0: at once) */
+  resetCooloffSeconds: number;
+  /** end the session after the first second factor is activated */
+  logoutAfterActivation: boolean;
+}
 
 export interface Organisation {
   id: string;
   slug: string;
   name: string;
   createdAt: Date;
+  policy: TwoFactorPolicy;
 }
 
-const columns = 'id, slug, name, created_at AS "createdAt"';
+/** The policy of an organisation created without one (the columns' defaults). */
+export const defaultPolicy: TwoFactorPolicy = {
+  mode: 'optional',
+  allowedMethods: [...factorKinds],
+  oneCodeMethod: false,
+  mandatoryFrom: null,
+  rememberDeviceDays: 7,
+  rememberIpRule: 'exact',
+  resetCooloffSeconds: 0,
+  logoutAfterActivation: false,
+};
+
+interface Row {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: Date;
+  twofa_mode: TwoFactorMode;
+  allowed_methods: PolicyFactorKind[];
+  one_code_method: boolean;
+  mandatory_from: Date | null;
+  remember_device_days: number;
+  remember_ip_rule: RememberIpRule;
+  reset_cooloff_seconds: number;
+  logout_after_activation: boolean;
+}
+
+const fromRow = (r: Row): Organisation => ({
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  createdAt: r.created_at,
+  policy: {
+    mode: r.twofa_mode,
+    allowedMethods: r.allowed_methods,
+    oneCodeMethod: r.one_code_method,
+    mandatoryFrom: r.mandatory_from,
+    rememberDeviceDays: r.remember_device_days,
+    rememberIpRule: r.remember_ip_rule,
+    resetCooloffSeconds: r.reset_cooloff_seconds,
+    logoutAfterActivation: r.logout_after_activation,
+  },
+});
+
+const columns = `id, slug, name, created_at, twofa_mode, allowed_methods, one_code_method, mandatory_from,
+  remember_device_days, remember_ip_rule, reset_cooloff_seconds, logout_after_activation`;
 /** the CHECK of organisations.slug: anything else cannot exist, and may not reach Postgres (NUL) */
 const slugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** Whether 2FA is enforced for this organisation at `now` (required, and past any mandatory-from date). */
+export function twoFactorEnforced(policy: TwoFactorPolicy, now: Date): boolean {
+  return policy.mode === 'required' && (!policy.mandatoryFrom || policy.mandatoryFrom.getTime() <= now.getTime());
+}
+
 export function createOrganisationsRepo(db: Queryable) {
   return {
+    async findById(id: string): Promise<Organisation | undefined> {
+      if (!isUuid(id)) return undefined;
+      const { rows } = await db.query<Row>(`SELECT ${columns} FROM organisations WHERE id = $1`, [id]);
+      return rows[0] && fromRow(rows[0]);
+    },
     async findBySlug(slug: string): Promise<Organisation | undefined> {
       if (!slugPattern.test(slug)) return undefined;
-      const { rows } = await db.query<Organisation>(`SELECT ${columns} FROM organisations WHERE slug = $1`, [slug]);
-      return rows[0];
+      const { rows } = await db.query<Row>(`SELECT ${columns} FROM organisations WHERE slug = $1`, [slug]);
+      return rows[0] && fromRow(rows[0]);
     },
     async list(): Promise<Organisation[]> {
-      const { rows } = await db.query<Organisation>(`SELECT ${columns} FROM organisations ORDER BY slug`);
-      return rows;
+      const { rows } = await db.query<Row>(`SELECT ${columns} FROM organisations ORDER BY slug`);
+      return rows.map(fromRow);
     },
     async save(input: { slug: string; name: string }): Promise<Organisation> {
-      const { rows } = await db.query<Organisation>(
+      const { rows } = await db.query<Row>(
         `INSERT INTO organisations (slug, name) VALUES ($1, $2)
          ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
          RETURNING ${columns}`,
         [input.slug, input.name],
       );
-      return rows[0]!;
+      return fromRow(rows[0]!);
+    },
+    /** Change some of the policy; undefined when there is no such organisation. */
+    async savePolicy(id: string, change: Partial<TwoFactorPolicy>): Promise<Organisation | undefined> {
+      if (!isUuid(id)) return undefined;
+      const p = change;
+      const { rows } = await db.query<Row>(
+        `UPDATE organisations SET
+           twofa_mode = COALESCE($2, twofa_mode),
+           allowed_methods = COALESCE($3, allowed_methods),
+           one_code_method = COALESCE($4, one_code_method),
+           mandatory_from = CASE WHEN $5::boolean THEN $6::timestamptz ELSE mandatory_from END,
+           remember_device_days = COALESCE($7, remember_device_days),
+           remember_ip_rule = COALESCE($8, remember_ip_rule),
+           reset_cooloff_seconds = COALESCE($9, reset_cooloff_seconds),
+           logout_after_activation = COALESCE($10, logout_after_activation),
+           updated_at = now()
+         WHERE id = $1 RETURNING ${columns}`,
+        [
+          id,
+          p.mode ?? null,
+          p.allowedMethods ?? null,
+          p.oneCodeMethod ?? null,
+          'mandatoryFrom' in p,
+          p.mandatoryFrom ?? null,
+          p.rememberDeviceDays ?? null,
+          p.rememberIpRule ?? null,
+          p.resetCooloffSeconds ?? null,
+          p.logoutAfterActivation ?? null,
+        ],
+      );
+      return rows[0] && fromRow(rows[0]);
     },
   };
 }

@@ -65,6 +65,11 @@ export function createMemoryStore(clock: Clock = systemClock, sweepEveryMs = 60_
       return true;
     },
 
+    async setMembers(setKey) {
+      const e = live(setKey);
+      return e?.data.kind === 'set' ? [...e.data.members] : [];
+    },
+
     async deleteSetMembers(setKey) {
       const e = live(setKey);
       if (e?.data.kind === 'set') for (const m of e.data.members) entries.delete(m);

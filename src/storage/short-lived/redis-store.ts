@@ -107,6 +107,10 @@ export function createRedisStore(redis: Redis, prefix: string): ShortLivedStore 
       return (await lua.twofoldConsume(k(key), String(at))) === 1;
     },
 
+    async setMembers(setKey) {
+      return redis.smembers(k(setKey));
+    },
+
     async deleteSetMembers(setKey) {
       await lua.twofoldDeleteSetMembers(k(setKey), prefix);
     },

@@ -25,6 +25,8 @@ export interface ShortLivedStore {
   consumeRecord(key: string, at: number): Promise<boolean>;
   /** Delete every key in the set and the set itself, atomically. */
   deleteSetMembers(setKey: string): Promise<void>;
+  /** The keys in a set ([] when there is none); members may have expired since they were added. */
+  setMembers(setKey: string): Promise<string[]>;
 
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;

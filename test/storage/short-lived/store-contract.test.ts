@@ -144,6 +144,14 @@ describe.each([
       await h.store.deleteSetMembers('grant:1');
       await h.store.deleteSetMembers('never-existed');
     });
+
+    it('setMembers lists the keys added to a set, [] for none', async () => {
+      await h.store.putRecord('m1', '1', 60, { sets: ['grant:1'] });
+      await h.store.putRecord('m2', '2', 60, { sets: ['grant:1', 'grant:other'] });
+      expect((await h.store.setMembers('grant:1')).sort()).toEqual(['m1', 'm2']);
+      expect(await h.store.setMembers('grant:other')).toEqual(['m2']);
+      expect(await h.store.setMembers('never-existed')).toEqual([]);
+    });
   });
 
   describe('consumeRecord', () => {
