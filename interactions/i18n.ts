@@ -1,6 +1,6 @@
-// The message catalogue: every user-facing text goes through t(). One JSON file per language
-// under messages/; the language comes from ui_locales or Accept-Language.
-import { readFileSync } from 'node:fs';
+// The message catalogue: every user-facing text goes through t(). Per language, messages/<lang>.json
+// and messages/<lang>/<area>.json; the language comes from ui_locales or Accept-Language.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { projectPath } from '../src/project-root.js';
@@ -8,8 +8,28 @@ import { projectPath } from '../src/project-root.js';
 export const languages = ['en'] as const;
 export type Language = (typeof languages)[number];
 
-function catalogue(lang: Language): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(projectPath('interactions', 'messages'), `${lang}.json`), 'utf8')) as Record<string, unknown>;
+/**
+ * One language's catalogue: messages/<lang>.json plus every messages/<lang>/*.json (one file per
+ * area of the product), merged; a key defined twice is a mistake and stops the start.
+ */
+export function catalogue(lang: Language): Record<string, unknown> {
+  const dir = projectPath('interactions', 'messages');
+  const parts = [join(dir, `${lang}.json`)];
+  const areaDir = join(dir, lang);
+  if (existsSync(areaDir)) for (const f of readdirSync(areaDir).filter((n) => n.endsWith('.json')).sort()) parts.push(join(areaDir, f));
+  const merged: Record<string, unknown> = {};
+  for (const file of parts) merge(merged, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>, file, '');
+  return merged;
+}
+
+function merge(into: Record<string, unknown>, from: Record<string, unknown>, file: string, path: string): void {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key];
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (existing === undefined) into[key] = value;
+    else if (isObject(existing) && isObject(value)) merge(existing, value, file, `${path}${key}.`);
+    else throw new Error(`message ${path}${key} is defined twice (again in ${file})`);
+  }
 }
 
 export interface Translator {

@@ -21,7 +21,27 @@ export type AuditEventType =
   | 'recovery_codes.generated'
   | 'webauthn.counter_regression'
   | 'token.reuse_detected'
-  | 'grant.revoked';
+  | 'grant.revoked'
+  // issue 5: living with two factors (security e-mails are sent for the ones marked *)
+  | 'session.expired_idle'
+  | 'session.expired_absolute'
+  | 'device.remembered' // *
+  | 'device.forgotten'
+  | 'device.not_honoured'
+  | 'factor.updated' // * renamed, or its phone number / e-mail address changed
+  | 'factor.preferred'
+  | 'twofactor.enabled' // * the first factor of an account
+  | 'twofactor.disabled' // * the last factor removed, or 2FA turned off
+  | 'recovery_codes.used' // *
+  | 'factor.reset_requested' // *
+  | 'factor.reset_cancelled'
+  | 'factor.reset' // *
+  | 'password.reset_requested'
+  | 'password.changed' // *
+  | 'email.confirmation_sent'
+  | 'email.confirmed'
+  | 'sessions.ended_others'
+  | 'account.signed_out_everywhere';
 
 export interface AuditEvent {
   type: AuditEventType;
