@@ -8,6 +8,7 @@ import { healthRoutes } from './http/health.js';
 import { requireHttps } from './http/require-https.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
+import { adminPrefix, createAdminApi } from './admin/router.js';
 import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
 import { notFoundPage, renderErrors } from '../interactions/errors.js';
 import { createProfileRouter } from '../interactions/profile/router.js';
@@ -57,6 +58,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(assets());
   app.use(renderErrors(services));
   app.use(under('/interaction/', createInteractionRouter({ ...services, provider: services.providers.current }).routes()));
+  app.use(under(adminPrefix, createAdminApi({ ...services, provider: services.providers.current })));
   app.use(under('/account', createProfileRouter({ ...services, provider: services.providers.current }).routes()));
   if (config.outbox && services.outbox) {
     app.use(under('/dev/outbox', createOutboxRouter({ ...services, outbox: services.outbox }).routes()));

@@ -22,12 +22,15 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly expose: boolean;
-  constructor(code: ErrorCode, status: number, message: string, options: { expose?: boolean; cause?: unknown } = {}) {
+  /** for invalid_input: the problems per input field (an API reports them per field) */
+  readonly fields: Record<string, string[]> | undefined;
+  constructor(code: ErrorCode, status: number, message: string, options: { expose?: boolean; cause?: unknown; fields?: Record<string, string[]> } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = status;
     this.expose = options.expose ?? status < 500;
+    this.fields = options.fields;
   }
 }
 

@@ -29,6 +29,7 @@ import { listen } from './storage/postgres/notifications.js';
 import type { Db } from './storage/postgres/db.js';
 import { openPostgres } from './storage/postgres/open.js';
 import type { OrganisationsRepo } from './storage/postgres/organisations.js';
+import type { RolesRepo } from './storage/postgres/roles.js';
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
 import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
 import type { ShortLivedStore } from './storage/short-lived/store.js';
@@ -51,6 +52,7 @@ export interface Services {
   accounts: AccountsRepo;
   clients: ClientsRepo;
   organisations: OrganisationsRepo;
+  roles: RolesRepo;
   audit: AuditLog;
   hasher: PasswordHasher;
   csrf: Csrf;
@@ -150,6 +152,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     accounts,
     clients,
     organisations: repos.organisations,
+    roles: repos.roles,
     audit,
     hasher,
     csrf: createCsrf({ keys: config.cookieKeys, secure: config.secureCookies, issuer: config.issuer }),

@@ -1,5 +1,6 @@
-// Turns `twofold clients create` options into oidc-provider client metadata, with our own rules
-// on top of oidc-provider's (redirect URIs: see src/oidc/redirect-uris.ts).
+// Turns a client request (`twofold clients create` options, or the admin API's JSON) into
+// oidc-provider client metadata, with our own rules on top of oidc-provider's (redirect URIs:
+// see src/oidc/redirect-uris.ts). Messages name the input the way its caller knows it.
 import { AppError } from '../errors.js';
 import { redirectUriProblem } from '../oidc/redirect-uris.js';
 
@@ -28,41 +29,55 @@ export interface ClientDraft {
   confidential: boolean;
 }
 
-const invalid = (message: string) => new AppError('invalid_input', 400, message);
+export type ClientField = 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'isPublic' | 'thirdParty' | 'grantTypes' | 'clientCredentials' | 'requireMfa';
 
-function uriProblems(uris: string[], option: string): string[] {
-  return uris.flatMap((uri) => {
-    const problem = redirectUriProblem(uri);
-    return problem ? [`${option} ${JSON.stringify(uri)} ${problem}`] : [];
-  });
-}
+/** How the CLI names each field (the admin API passes its JSON names instead). */
+export const cliNames: Record<ClientField, string> = {
+  name: '--name',
+  redirectUris: '--redirect-uri',
+  postLogoutRedirectUris: '--post-logout-redirect-uri',
+  isPublic: '--public',
+  thirdParty: '--third-party',
+  grantTypes: '--grant-type',
+  clientCredentials: '--client-credentials',
+  requireMfa: '--require-mfa',
+};
 
-export function draftClient(req: ClientRequest): ClientDraft {
+export function draftClient(req: ClientRequest, names: Record<ClientField, string> = cliNames): ClientDraft {
+  const invalid = (field: ClientField, message: string) => new AppError('invalid_input', 400, message, { fields: { [names[field]]: [message] } });
+  const uriProblems = (uris: string[], field: ClientField): string[] =>
+    uris.flatMap((uri) => {
+      const problem = redirectUriProblem(uri);
+      return problem ? [`${names[field]} ${JSON.stringify(uri)} ${problem}`] : [];
+    });
+
   const name = req.name.trim();
-  if (!name || name.length > 200) throw invalid('--name must be 1 to 200 characters');
+  if (!name || name.length > 200) throw invalid('name', `${names.name} must be 1 to 200 characters`);
 
   const unknown = req.grantTypes.filter((g) => !(grantTypes as readonly string[]).includes(g));
-  if (unknown.length) throw invalid(`unknown --grant-type ${unknown.join(', ')} (one of: ${grantTypes.join(', ')})`);
+  if (unknown.length) throw invalid('grantTypes', `unknown ${names.grantTypes} ${unknown.join(', ')} (one of: ${grantTypes.join(', ')})`);
   if (req.clientCredentials && req.grantTypes.length) {
-    throw invalid('--client-credentials is short for --grant-type client_credentials; give one or the other');
+    throw invalid('clientCredentials', `${names.clientCredentials} is short for ${names.grantTypes} client_credentials; give one or the other`);
   }
   const grants = req.clientCredentials ? ['client_credentials'] : req.grantTypes.length ? [...new Set(req.grantTypes)] : defaultGrantTypes;
   const signsUsersIn = grants.includes('authorization_code');
 
-  if (grants.includes('refresh_token') && !signsUsersIn) throw invalid('--grant-type refresh_token needs --grant-type authorization_code too');
+  if (grants.includes('refresh_token') && !signsUsersIn) throw invalid('grantTypes', `${names.grantTypes} refresh_token needs ${names.grantTypes} authorization_code too`);
   if (grants.includes('client_credentials') && req.isPublic) {
-    throw invalid('a --public client has no secret, so it cannot use client_credentials (which authenticates the client alone)');
+    throw invalid('isPublic', `a ${names.isPublic} client has no secret, so it cannot use client_credentials (which authenticates the client alone)`);
   }
   if (signsUsersIn && req.redirectUris.length === 0) {
-    throw invalid('--redirect-uri is required: a client that signs users in needs at least one (give it once per URI)');
+    throw invalid('redirectUris', `${names.redirectUris} is required: a client that signs users in needs at least one`);
   }
   if (!signsUsersIn && (req.redirectUris.length || req.postLogoutRedirectUris.length)) {
-    throw invalid('redirect URIs are only for clients that sign users in (grant type authorization_code)');
+    throw invalid('redirectUris', 'redirect URIs are only for clients that sign users in (grant type authorization_code)');
   }
-  if (!signsUsersIn && req.thirdParty) throw invalid('--third-party is about the consent page, which only clients that sign users in show');
-  if (!signsUsersIn && req.requireMfa) throw invalid('--require-mfa is about signing users in; a client-credentials client has no users');
-  const problems = [...uriProblems(req.redirectUris, '--redirect-uri'), ...uriProblems(req.postLogoutRedirectUris, '--post-logout-redirect-uri')];
-  if (problems.length) throw invalid(problems.join('\n'));
+  if (!signsUsersIn && req.thirdParty) throw invalid('thirdParty', `${names.thirdParty} is about the consent page, which only clients that sign users in show`);
+  if (!signsUsersIn && req.requireMfa) throw invalid('requireMfa', `${names.requireMfa} is about signing users in; a client-credentials client has no users`);
+  const uriFields = Object.fromEntries(
+    (['redirectUris', 'postLogoutRedirectUris'] as const).map((f) => [names[f], uriProblems(f === 'redirectUris' ? req.redirectUris : req.postLogoutRedirectUris, f)]).filter(([, p]) => p!.length),
+  ) as Record<string, string[]>;
+  if (Object.keys(uriFields).length) throw new AppError('invalid_input', 400, Object.values(uriFields).flat().join('\n'), { fields: uriFields });
 
   return {
     metadata: {

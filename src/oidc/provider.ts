@@ -66,7 +66,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       email: ['email', 'email_verified'],
       profile: ['name'],
     },
-    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    // admin: the admin API (src/admin), honoured only for clients whose metadata lists it in `scope`
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'admin'],
     acrValues: [...acrValues],
     // Put the scope's claims in the ID token too: relying parties should not need a userinfo
     // round trip just to learn the e-mail address.

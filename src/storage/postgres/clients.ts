@@ -65,6 +65,12 @@ export function createClientsRepo(db: Queryable, box: SecretBox, opts: { onChang
       return rows.map(toRecord);
     },
 
+    /** One page in client_id order, after the given client_id (keyset pagination). */
+    async page(opts: { after?: string | undefined; limit: number }): Promise<ClientRecord[]> {
+      const { rows } = await db.query<Row>('SELECT * FROM clients WHERE ($1::text IS NULL OR client_id > $1) ORDER BY client_id LIMIT $2', [opts.after ?? null, opts.limit]);
+      return rows.map(toRecord);
+    },
+
     /** Full metadata for oidc-provider, secret included; undefined for an unknown client. */
     async findMetadata(clientId: string): Promise<AdapterPayload | undefined> {
       // client_id comes straight from requests; a NUL byte in it used to make Postgres fail (500)

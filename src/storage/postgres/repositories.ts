@@ -8,6 +8,7 @@ import type { Db } from './db.js';
 import { createFactorsRepo } from './factors.js';
 import { createOrganisationsRepo } from './organisations.js';
 import { createRecoveryCodesRepo } from './recovery-codes.js';
+import { createRolesRepo } from './roles.js';
 import { createSigningKeysRepo } from './signing-keys.js';
 
 export function createRepositories(db: Db, box: SecretBox, opts: { onClientChange?: (clientId: string) => void } = {}) {
@@ -18,6 +19,7 @@ export function createRepositories(db: Db, box: SecretBox, opts: { onClientChang
     audit: createAuditLog(db),
     factors: createFactorsRepo(db),
     recoveryCodes: createRecoveryCodesRepo(db),
+    roles: createRolesRepo(db),
     signingKeys: createSigningKeysRepo(db),
   };
 }

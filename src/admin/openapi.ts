@@ -1,0 +1,93 @@
+// The admin API's OpenAPI 3.1 document, served at /admin/v1/openapi.json. Request and response
+// schemas come from the same zod schemas that validate the requests.
+import { z } from 'zod';
+import { clientChange, clientInput, clientView, clientWithSecret } from './client-schemas.js';
+
+const schema = (s: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
+const error = (description: string) => ({ description, ...json('Error') });
+const errors = {
+  '400': error('invalid input: error_description, and fields with a message per field'),
+  '401': error('no access token, or an unknown, expired or revoked one'),
+  '403': error('the token lacks the admin scope, or the caller lacks the role'),
+};
+const clientIdParam = { name: 'clientId', in: 'path', required: true, schema: { type: 'string' } };
+const pageParams = [
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+  { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'next_cursor of the previous page' },
+];
+const pageOf = (item: string) => ({
+  type: 'object',
+  required: ['items', 'next_cursor'],
+  properties: { items: { type: 'array', items: ref(item) }, next_cursor: { type: ['string', 'null'], description: 'null on the last page' } },
+});
+
+export function openApiDocument(issuer: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Twofold admin API',
+      version: '1',
+      description:
+        'Administer the relying-party apps, organisations and users of this Twofold provider. Call it with an access token this provider issued with the `admin` scope: to a client registered with `admin_api: true` (client credentials), or to a user with the admin or org_admin role. Every list is paginated with `limit` and `cursor`.',
+    },
+    servers: [{ url: `${issuer}/admin/v1` }],
+    security: [{ oauth2: ['admin'] }],
+    components: {
+      securitySchemes: {
+        oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${issuer}/token`, scopes: { admin: 'administer this provider' } } } },
+      },
+      schemas: {
+        ClientInput: schema(clientInput, 'input'),
+        ClientChange: schema(clientChange, 'input'),
+        Client: schema(clientView, 'output'),
+        ClientWithSecret: schema(clientWithSecret, 'output'),
+        ClientPage: pageOf('Client'),
+        Error: {
+          type: 'object',
+          required: ['error', 'error_description'],
+          properties: {
+            error: { type: 'string' },
+            error_description: { type: 'string' },
+            fields: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    paths: {
+      '/clients': {
+        get: { summary: 'List clients', operationId: 'listClients', parameters: pageParams, responses: { '200': { description: 'a page of clients', ...json('ClientPage') }, ...errors } },
+        post: {
+          summary: 'Register a client; its secret is in the response, once',
+          operationId: 'createClient',
+          requestBody: { required: true, ...json('ClientInput') },
+          responses: { '201': { description: 'created', ...json('ClientWithSecret') }, ...errors, '409': error('client_id taken') },
+        },
+      },
+      '/clients/{clientId}': {
+        parameters: [clientIdParam],
+        get: { summary: 'Read a client', operationId: 'getClient', responses: { '200': { description: 'the client', ...json('Client') }, ...errors, '404': error('no such client') } },
+        patch: {
+          summary: 'Change a client; fields left out keep their value',
+          operationId: 'updateClient',
+          requestBody: { required: true, ...json('ClientChange') },
+          responses: { '200': { description: 'the changed client (with a new secret if it became confidential)', ...json('ClientWithSecret') }, ...errors, '404': error('no such client') },
+        },
+        delete: { summary: 'Delete a client', operationId: 'deleteClient', responses: { '204': { description: 'deleted' }, ...errors, '404': error('no such client') } },
+      },
+      '/clients/{clientId}/secret': {
+        parameters: [clientIdParam],
+        post: {
+          summary: 'Rotate the secret; the new one is in the response, once',
+          operationId: 'rotateClientSecret',
+          responses: { '200': { description: 'the client with its new secret', ...json('ClientWithSecret') }, ...errors, '404': error('no such client'), '409': error('a public client has no secret') },
+        },
+      },
+    },
+  };
+}
