@@ -34,6 +34,7 @@ const apiNames: Record<ClientField, string> = {
   grantTypes: 'grant_types',
   clientCredentials: 'grant_types',
   requireMfa: 'require_mfa',
+  adminApi: 'admin_api',
 };
 
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -76,18 +77,11 @@ async function metadataFor(deps: ClientsApiDeps, clientId: string, input: Omit<C
       grantTypes: input.grant_types ?? [],
       clientCredentials: false,
       requireMfa: input.require_mfa,
+      adminApi: input.admin_api,
     },
     apiNames,
   );
-  const grants = strings(draft.metadata['grant_types']);
   const metadata: Record<string, unknown> = { ...draft.metadata, token_endpoint_auth_method: input.token_endpoint_auth_method };
-  if (input.admin_api) {
-    if (isPublic) throw new ApiError(400, 'invalid_request', 'a public client cannot use the admin API', {}, { admin_api: ['a public client has no secret; the admin API needs a confidential client'] });
-    // the consent page does not ask users to hand a third party administrative power
-    if (!input.first_party) throw new ApiError(400, 'invalid_request', 'only a first-party client can use the admin API', {}, { admin_api: ['only a first-party client (first_party: true) can use the admin API'] });
-    // a registered scope is an allow-list: keep the user scopes for a client that signs users in
-    metadata['scope'] = grants.includes('authorization_code') ? 'openid offline_access email profile admin' : 'admin';
-  }
   // oidc-provider wants a secret for a confidential client: a throwaway one (the real one is made by the caller)
   const secret = isPublic ? {} : { client_secret: newSecret() };
   await validateClientMetadata(deps, { ...metadata, ...secret, client_id: clientId, first_party: draft.firstParty }).catch((err: unknown) => {

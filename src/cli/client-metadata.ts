@@ -19,6 +19,8 @@ export interface ClientRequest {
   clientCredentials: boolean;
   /** every sign-in to this app needs a second factor */
   requireMfa?: boolean;
+  /** the client may get tokens with the admin scope (the admin API) */
+  adminApi?: boolean;
 }
 
 export interface ClientDraft {
@@ -29,7 +31,7 @@ export interface ClientDraft {
   confidential: boolean;
 }
 
-export type ClientField = 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'isPublic' | 'thirdParty' | 'grantTypes' | 'clientCredentials' | 'requireMfa';
+export type ClientField = 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'isPublic' | 'thirdParty' | 'grantTypes' | 'clientCredentials' | 'requireMfa' | 'adminApi';
 
 /** How the CLI names each field (the admin API passes its JSON names instead). */
 export const cliNames: Record<ClientField, string> = {
@@ -41,6 +43,7 @@ export const cliNames: Record<ClientField, string> = {
   grantTypes: '--grant-type',
   clientCredentials: '--client-credentials',
   requireMfa: '--require-mfa',
+  adminApi: '--admin-api',
 };
 
 export function draftClient(req: ClientRequest, names: Record<ClientField, string> = cliNames): ClientDraft {
@@ -73,6 +76,9 @@ export function draftClient(req: ClientRequest, names: Record<ClientField, strin
     throw invalid('redirectUris', 'redirect URIs are only for clients that sign users in (grant type authorization_code)');
   }
   if (!signsUsersIn && req.thirdParty) throw invalid('thirdParty', `${names.thirdParty} is about the consent page, which only clients that sign users in show`);
+  if (req.adminApi && req.isPublic) throw invalid('adminApi', `${names.adminApi} needs a confidential client: a ${names.isPublic} client has no secret`);
+  // the consent page does not ask users to hand a third party administrative power
+  if (req.adminApi && req.thirdParty) throw invalid('adminApi', `${names.adminApi} is for first-party clients only (not ${names.thirdParty})`);
   if (!signsUsersIn && req.requireMfa) throw invalid('requireMfa', `${names.requireMfa} is about signing users in; a client-credentials client has no users`);
   const uriFields = Object.fromEntries(
     (['redirectUris', 'postLogoutRedirectUris'] as const).map((f) => [names[f], uriProblems(f === 'redirectUris' ? req.redirectUris : req.postLogoutRedirectUris, f)]).filter(([, p]) => p!.length),
@@ -88,6 +94,8 @@ export function draftClient(req: ClientRequest, names: Record<ClientField, strin
       ...(req.postLogoutRedirectUris.length ? { post_logout_redirect_uris: [...new Set(req.postLogoutRedirectUris)] } : {}),
       token_endpoint_auth_method: req.isPublic ? 'none' : 'client_secret_basic',
       ...(req.requireMfa ? { require_mfa: true } : {}),
+      // a registered scope is an allow-list: a client that signs users in keeps the user scopes
+      ...(req.adminApi ? { scope: signsUsersIn ? 'openid offline_access email profile admin' : 'admin' } : {}),
     },
     firstParty: !req.thirdParty,
     confidential: !req.isPublic,

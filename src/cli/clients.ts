@@ -24,6 +24,7 @@ function summary(record: ClientRecord) {
     redirect_uris: list(m['redirect_uris']),
     post_logout_redirect_uris: list(m['post_logout_redirect_uris']),
     require_mfa: m['require_mfa'] === true,
+    admin_api: String(m['scope'] ?? '').split(' ').includes('admin'),
     created_at: record.createdAt.toISOString(),
     updated_at: record.updatedAt.toISOString(),
   };
@@ -39,6 +40,7 @@ function describe(record: ClientRecord, secret?: string): string {
     ['token auth', String(s.token_endpoint_auth_method)],
     ['grant types', s.grant_types.join(', ')],
     ['second factor', s.require_mfa ? 'required for every sign-in' : 'when the user has one, or the request asks for it'],
+    ...(s.admin_api ? ([['admin API', 'may get tokens with the admin scope']] as Array<[string, string]>) : []),
   ];
   if (s.redirect_uris.length) pairs.push(['redirect URIs', s.redirect_uris.join('\n')]);
   if (s.post_logout_redirect_uris.length) pairs.push(['logout redirects', s.post_logout_redirect_uris.join('\n')]);
@@ -64,6 +66,8 @@ const create: Command = {
   --client-credentials             a machine client: client_credentials only, no redirect URIs
   --require-mfa                    every sign-in to this app needs a second factor (users
                                    without one set one up during the sign-in)
+  --admin-api                      the client may get tokens with the admin scope for the admin
+                                   API (/admin/v1): with --client-credentials for scripts
   --json                           machine-readable output
 
 Example:
@@ -78,6 +82,7 @@ Example:
     'grant-type': { type: 'string', multiple: true },
     'client-credentials': { type: 'boolean' },
     'require-mfa': { type: 'boolean' },
+    'admin-api': { type: 'boolean' },
     ...jsonOption,
   },
   async run(args, { io, config, withStorage }) {
@@ -90,6 +95,7 @@ Example:
       grantTypes: strs(args, 'grant-type'),
       clientCredentials: flag(args, 'client-credentials'),
       requireMfa: flag(args, 'require-mfa'),
+      adminApi: flag(args, 'admin-api'),
     });
     const clientId = str(args, 'id') ?? clientIdFor(String(draft.metadata['client_name']), randomBytes(4).toString('hex'));
     if (!clientIdPattern.test(clientId)) throw new AppError('invalid_input', 400, '--id must be 3 to 128 characters: letters, digits and . _ ~ -');

@@ -41,7 +41,9 @@ export type AuditEventType =
   | 'email.confirmation_sent'
   | 'email.confirmed'
   | 'sessions.ended_others'
-  | 'account.signed_out_everywhere';
+  | 'account.signed_out_everywhere'
+  // issue 6: administration
+  | 'account.roles_changed';
 
 export interface AuditEvent {
   type: AuditEventType;
