@@ -2,6 +2,7 @@
 // schemas come from the same zod schemas that validate the requests.
 import { z } from 'zod';
 import { clientChange, clientInput, clientView, clientWithSecret } from './client-schemas.js';
+import { organisationChange, organisationInput, organisationView } from './organisation-schemas.js';
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -16,6 +17,7 @@ const errors = {
   '401': error('no access token, or an unknown, expired or revoked one'),
   '403': error('the token lacks the admin scope, or the caller lacks the role'),
 };
+const organisationIdParam = { name: 'organisationId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const clientIdParam = { name: 'clientId', in: 'path', required: true, schema: { type: 'string' } };
 const pageParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
@@ -48,6 +50,10 @@ export function openApiDocument(issuer: string) {
         Client: schema(clientView, 'output'),
         ClientWithSecret: schema(clientWithSecret, 'output'),
         ClientPage: pageOf('Client'),
+        OrganisationInput: schema(organisationInput, 'input'),
+        OrganisationChange: schema(organisationChange, 'input'),
+        Organisation: schema(organisationView, 'output'),
+        OrganisationPage: pageOf('Organisation'),
         Error: {
           type: 'object',
           required: ['error', 'error_description'],
@@ -79,6 +85,30 @@ export function openApiDocument(issuer: string) {
           responses: { '200': { description: 'the changed client (with a new secret if it became confidential)', ...json('ClientWithSecret') }, ...errors, '404': error('no such client') },
         },
         delete: { summary: 'Delete a client', operationId: 'deleteClient', responses: { '204': { description: 'deleted' }, ...errors, '404': error('no such client') } },
+      },
+      '/organisations': {
+        get: {
+          summary: 'List organisations (an org_admin sees only their own)',
+          operationId: 'listOrganisations',
+          parameters: pageParams,
+          responses: { '200': { description: 'a page of organisations', ...json('OrganisationPage') }, ...errors },
+        },
+        post: {
+          summary: 'Create an organisation, optionally with its 2FA policy (admin only)',
+          operationId: 'createOrganisation',
+          requestBody: { required: true, ...json('OrganisationInput') },
+          responses: { '201': { description: 'created', ...json('Organisation') }, ...errors, '409': error('slug taken') },
+        },
+      },
+      '/organisations/{organisationId}': {
+        parameters: [organisationIdParam],
+        get: { summary: 'Read an organisation and its 2FA policy', operationId: 'getOrganisation', responses: { '200': { description: 'the organisation', ...json('Organisation') }, ...errors, '404': error('no such organisation (or not yours)') } },
+        patch: {
+          summary: 'Rename an organisation or change its 2FA policy; fields left out keep their value',
+          operationId: 'updateOrganisation',
+          requestBody: { required: true, ...json('OrganisationChange') },
+          responses: { '200': { description: 'the changed organisation', ...json('Organisation') }, ...errors, '404': error('no such organisation (or not yours)') },
+        },
       },
       '/clients/{clientId}/secret': {
         parameters: [clientIdParam],

@@ -10,8 +10,9 @@ import { authenticateAdmin, type AdminPrincipal } from './auth.js';
 import { clientRoutes } from './clients.js';
 import { ApiError, apiErrors } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { organisationRoutes } from './organisations.js';
 
-export type AdminApiDeps = Pick<Services, 'config' | 'clock' | 'log' | 'clients' | 'audit' | 'accounts' | 'roles'> & { provider(): Provider };
+export type AdminApiDeps = Pick<Services, 'config' | 'clock' | 'log' | 'clients' | 'audit' | 'accounts' | 'roles' | 'organisations'> & { provider(): Provider };
 
 export const adminPrefix = '/admin/v1';
 
@@ -56,5 +57,6 @@ function createAdminRouter(deps: AdminApiDeps) {
   });
   router.use(requireJson, jsonBody);
   clientRoutes(router, deps, principal);
+  organisationRoutes(router, deps, principal);
   return router;
 }

@@ -5,40 +5,20 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { discover, oidc, signIn } from '../support/relying-party.js';
+import { discover, signIn } from '../support/relying-party.js';
 import { createUserAgent } from '../support/user-agent.js';
+import { adminApi, clientCredentialsToken, createAdminMachineClient, userAdminToken, type ApiCall } from './admin-client.js';
 
 let app: TestApp;
+let adminToken: string;
 /** openid-client reports a 401 from the token endpoint as a WWW-Authenticate challenge */
 const invalidClient = { cause: [expect.objectContaining({ parameters: expect.objectContaining({ error: 'invalid_client' }) })] };
-let adminToken: string;
-
-async function ccToken(client: TestClient, scope = 'admin'): Promise<string> {
-  return (await oidc.clientCredentialsGrant(await discover(app.url, client), { scope })).access_token;
-}
-
-async function api(method: string, path: string, opts: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...opts.headers };
-  const token = opts.token === undefined ? adminToken : opts.token;
-  if (token) headers['authorization'] = `Bearer ${token}`;
-  let body: string | undefined = opts.raw;
-  if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(`${app.url}/admin/v1${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, any>) : undefined };
-}
-
-/** A machine client registered for the admin API, as an operator would create it. */
-async function adminClient(): Promise<TestClient> {
-  return createClient(app.services, { grantTypes: ['client_credentials'], metadata: { redirect_uris: [], scope: 'admin' } });
-}
+const api = (method: string, path: string, opts?: ApiCall) => adminApi(app, () => adminToken)(method, path, opts);
+const ccToken = (client: TestClient, scope?: string) => clientCredentialsToken(app, client, scope);
 
 beforeAll(async () => {
   app = await startTestApp();
-  adminToken = await ccToken(await adminClient());
+  adminToken = await ccToken(await createAdminMachineClient(app));
 });
 afterAll(() => app?.close());
 
@@ -63,18 +43,12 @@ describe('admin API authentication', () => {
   });
 
   it('takes user tokens by role: admin yes, org_admin not for clients, a plain user no', async () => {
-    const console = await createClient(app.services, { metadata: { scope: 'openid email profile admin' } });
-    const rp = await discover(app.url, console);
-    const tokenFor = async (roles: Array<'admin' | 'org_admin'>) => {
-      const user = await createUser(app.services);
-      await app.services.roles.set(user.id, roles);
-      return (await signIn(createUserAgent(), rp, console, user, { scope: 'openid admin' })).tokens.access_token;
-    };
-    expect((await api('GET', '/clients', { token: await tokenFor(['admin']) })).status).toBe(200);
-    const orgAdmin = await api('GET', '/clients', { token: await tokenFor(['org_admin']) });
+    const first = await userAdminToken(app, ['admin']);
+    expect((await api('GET', '/clients', { token: first.token })).status).toBe(200);
+    const orgAdmin = await api('GET', '/clients', { token: (await userAdminToken(app, ['org_admin'], first.client)).token });
     expect(orgAdmin.status).toBe(403);
     expect(orgAdmin.json).toMatchObject({ error: 'forbidden' });
-    expect((await api('GET', '/clients', { token: await tokenFor([]) })).status).toBe(403);
+    expect((await api('GET', '/clients', { token: (await userAdminToken(app, [], first.client)).token })).status).toBe(403);
   });
 
   it('serves its OpenAPI document without a token', async () => {

@@ -43,7 +43,9 @@ export type AuditEventType =
   | 'sessions.ended_others'
   | 'account.signed_out_everywhere'
   // issue 6: administration
-  | 'account.roles_changed';
+  | 'account.roles_changed'
+  | 'organisation.created'
+  | 'organisation.updated';
 
 export interface AuditEvent {
   type: AuditEventType;

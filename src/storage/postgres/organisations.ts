@@ -104,6 +104,19 @@ export function createOrganisationsRepo(db: Queryable) {
       const { rows } = await db.query<Row>(`SELECT ${columns} FROM organisations ORDER BY slug`);
       return rows.map(fromRow);
     },
+    /** One page in slug order after the given slug; `only` limits it to one organisation (an org admin's view). */
+    async page(opts: { after?: string | undefined; limit: number; only?: string | undefined }): Promise<Organisation[]> {
+      const { rows } = await db.query<Row>(
+        `SELECT ${columns} FROM organisations WHERE ($1::text IS NULL OR slug > $1) AND ($2::uuid IS NULL OR id = $2) ORDER BY slug LIMIT $3`,
+        [opts.after ?? null, opts.only ?? null, opts.limit],
+      );
+      return rows.map(fromRow);
+    },
+    async rename(id: string, name: string): Promise<Organisation | undefined> {
+      if (!isUuid(id)) return undefined;
+      const { rows } = await db.query<Row>(`UPDATE organisations SET name = $2, updated_at = now() WHERE id = $1 RETURNING ${columns}`, [id, name]);
+      return rows[0] && fromRow(rows[0]);
+    },
     async save(input: { slug: string; name: string }): Promise<Organisation> {
       const { rows } = await db.query<Row>(
         `INSERT INTO organisations (slug, name) VALUES ($1, $2)

@@ -1,0 +1,44 @@
+// The admin API's organisation resource and its 2FA policy (zod; also the OpenAPI schemas).
+import { z } from 'zod';
+import { factorKinds, rememberIpRules, twoFactorModes } from '../storage/postgres/organisations.js';
+
+export const policyInput = z
+  .object({
+    mode: z.enum(twoFactorModes).meta({ description: 'off: no second factor; optional: users choose; required: every user (from mandatory_from)' }),
+    allowed_methods: z.array(z.enum(factorKinds)).min(1).meta({ description: 'the kinds of second factor users may enrol and use' }),
+    one_code_method: z.boolean().meta({ description: 'at most one of e-mail and SMS codes at a time' }),
+    mandatory_from: z.iso.datetime({ offset: true }).nullable().meta({ description: 'with mode required: enforced from this moment; before it a banner invites set-up' }),
+    remember_device_days: z.number().int().min(0).max(90).meta({ description: '"Remember this device" for this many days; 0 hides it' }),
+    remember_ip_rule: z.enum(rememberIpRules).meta({ description: 'how a remembered device\'s IP address must match: exact, same network prefix, or ignore' }),
+    reset_cooloff_seconds: z.number().int().min(0).max(2_592_000).meta({ description: 'a self-service 2FA reset takes effect after this long (0: at once)' }),
+    logout_after_activation: z.boolean().meta({ description: 'end the session after a user activates their first second factor' }),
+  })
+  .partial()
+  .strict();
+
+export const organisationInput = z
+  .object({
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, '1 to 63 lower-case letters, digits and -, starting with a letter or digit'),
+    name: z.string().trim().min(1).max(200),
+    policy: policyInput.optional(),
+  })
+  .strict();
+
+export const organisationChange = z.object({ name: z.string().trim().min(1).max(200).optional(), policy: policyInput.optional() }).strict();
+
+export const organisationView = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  created_at: z.string().meta({ format: 'date-time' }),
+  policy: z.object({
+    mode: z.enum(twoFactorModes),
+    allowed_methods: z.array(z.enum(factorKinds)),
+    one_code_method: z.boolean(),
+    mandatory_from: z.string().nullable(),
+    remember_device_days: z.number(),
+    remember_ip_rule: z.enum(rememberIpRules),
+    reset_cooloff_seconds: z.number(),
+    logout_after_activation: z.boolean(),
+  }),
+});
