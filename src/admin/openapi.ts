@@ -1,6 +1,7 @@
 // The admin API's OpenAPI 3.1 document, served at /admin/v1/openapi.json. Request and response
 // schemas come from the same zod schemas that validate the requests.
 import { z } from 'zod';
+import { auditEventView, auditQuery } from './audit.js';
 import { clientChange, clientInput, clientView, clientWithSecret } from './client-schemas.js';
 import { organisationChange, organisationInput, organisationView } from './organisation-schemas.js';
 
@@ -54,6 +55,8 @@ export function openApiDocument(issuer: string) {
         OrganisationChange: schema(organisationChange, 'input'),
         Organisation: schema(organisationView, 'output'),
         OrganisationPage: pageOf('Organisation'),
+        AuditEvent: schema(auditEventView, 'output'),
+        AuditEventPage: pageOf('AuditEvent'),
         Error: {
           type: 'object',
           required: ['error', 'error_description'],
@@ -85,6 +88,17 @@ export function openApiDocument(issuer: string) {
           responses: { '200': { description: 'the changed client (with a new secret if it became confidential)', ...json('ClientWithSecret') }, ...errors, '404': error('no such client') },
         },
         delete: { summary: 'Delete a client', operationId: 'deleteClient', responses: { '204': { description: 'deleted' }, ...errors, '404': error('no such client') } },
+      },
+      '/audit': {
+        get: {
+          summary: 'Query the audit log, newest first (an org_admin sees their own organisation only)',
+          operationId: 'queryAudit',
+          parameters: [
+            ...Object.entries((schema(auditQuery, 'input') as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', schema: s })),
+            ...pageParams,
+          ],
+          responses: { '200': { description: 'a page of events', ...json('AuditEventPage') }, ...errors },
+        },
       },
       '/organisations': {
         get: {

@@ -9,6 +9,7 @@ import type { Services } from '../services.js';
 import { authenticateAdmin, type AdminPrincipal } from './auth.js';
 import { clientRoutes } from './clients.js';
 import { ApiError, apiErrors } from './errors.js';
+import { auditRoutes } from './audit.js';
 import { openApiDocument } from './openapi.js';
 import { organisationRoutes } from './organisations.js';
 
@@ -58,5 +59,6 @@ function createAdminRouter(deps: AdminApiDeps) {
   router.use(requireJson, jsonBody);
   clientRoutes(router, deps, principal);
   organisationRoutes(router, deps, principal);
+  auditRoutes(router, deps, principal);
   return router;
 }

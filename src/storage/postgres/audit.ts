@@ -70,6 +70,28 @@ export function createAuditLog(db: Queryable) {
         [event.type, event.accountId ?? null, event.clientId ?? null, event.ip ?? null, event.userAgent?.slice(0, 512) ?? null, event.details ?? {}],
       );
     },
+    /**
+     * Newest first, keyset-paged by id: events of one account, or of the accounts of one
+     * organisation, of some types, in a time range.
+     */
+    async query(filter: { accountId?: string | undefined; organisationId?: string | undefined; types?: string[] | undefined; from?: Date | undefined; to?: Date | undefined; before?: string | undefined; limit: number }): Promise<StoredAuditEvent[]> {
+      if (filter.accountId !== undefined && !isUuid(filter.accountId)) return [];
+      if (filter.organisationId !== undefined && !isUuid(filter.organisationId)) return [];
+      const { rows } = await db.query<StoredAuditEvent>(
+        `SELECT e.id, e.at, e.type, e.account_id AS "accountId", e.client_id AS "clientId", e.ip, e.user_agent AS "userAgent", e.details
+         FROM audit_events e
+         WHERE ($1::uuid IS NULL OR e.account_id = $1)
+           AND ($2::uuid IS NULL OR e.account_id IN (SELECT id FROM accounts WHERE organisation_id = $2)
+                OR e.details->>'organisation' = $2::text)
+           AND ($3::text[] IS NULL OR e.type = ANY($3))
+           AND ($4::timestamptz IS NULL OR e.at >= $4)
+           AND ($5::timestamptz IS NULL OR e.at < $5)
+           AND ($6::bigint IS NULL OR e.id < $6)
+         ORDER BY e.id DESC LIMIT $7`,
+        [filter.accountId ?? null, filter.organisationId ?? null, filter.types?.length ? filter.types : null, filter.from ?? null, filter.to ?? null, filter.before ?? null, filter.limit],
+      );
+      return rows;
+    },
     async findRecent(filter: { accountId?: string; type?: AuditEventType; limit?: number }): Promise<StoredAuditEvent[]> {
       if (filter.accountId !== undefined && !isUuid(filter.accountId)) return [];
       const { rows } = await db.query<StoredAuditEvent>(
