@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { projectPath } from '../src/project-root.js';
 
-export const languages = ['en'] as const;
+export const languages = ['en', 'de', 'nl'] as const;
 export type Language = (typeof languages)[number];
 
 /**

@@ -1,6 +1,6 @@
 // The message catalogue: every key the code and templates ask for exists, in every language,
 // and the per-area files merge without clashes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogue, languages, pickLanguage } from '../../interactions/i18n.js';
@@ -25,6 +25,27 @@ function flatten(obj: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? flatten(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
 
+/** messages/<lang>.json and each messages/<lang>/<area>.json, as functions of the language. */
+function catalogueFiles(lang: string): Array<(l: string) => string> {
+  const dir = projectPath('interactions', 'messages');
+  const areas = existsSync(join(dir, lang)) ? readdirSync(join(dir, lang)).filter((n) => n.endsWith('.json')) : [];
+  return [(l: string) => `${l}.json`, ...areas.map((a) => (l: string) => `${l}/${a}`)];
+}
+
+function readJson(lang: string, file: (l: string) => string): Record<string, unknown> | undefined {
+  const path = join(projectPath('interactions', 'messages'), file(lang));
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : undefined;
+}
+
+function strings(obj: Record<string, unknown>, prefix = ''): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? Object.entries(strings(v as Record<string, unknown>, `${prefix}${k}.`)) : [[`${prefix}${k}`, String(v)]])),
+  );
+}
+
+/** The {{variables}} a text interpolates, sorted and without repeats. */
+const variables = (text: string) => [...new Set([...text.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1]!))].sort().join(' ');
+
 /** i18next plural forms (key_one, key_other) stand for the key itself. */
 const withoutPlural = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
 
@@ -40,9 +61,58 @@ describe('message catalogue', () => {
     for (const lang of languages) expect(flatten(catalogue(lang)).sort(), lang).toEqual(en);
   });
 
+  it('has, for every English file, the same file in every language with the same keys (untranslated areas are named)', () => {
+    const problems: string[] = [];
+    for (const file of catalogueFiles('en')) {
+      const en = flatten(readJson('en', file));
+      for (const lang of languages.filter((l) => l !== 'en')) {
+        const other = readJson(lang, file);
+        if (!other) {
+          problems.push(`${lang}: ${file(lang)} is missing (translate ${file('en')})`);
+          continue;
+        }
+        const keys = new Set(flatten(other));
+        for (const k of en.filter((k) => !keys.has(k))) problems.push(`${lang}: ${file(lang)} lacks ${k}`);
+        for (const k of [...keys].filter((k) => !en.includes(k))) problems.push(`${lang}: ${file(lang)} has ${k}, which English does not`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps every {{variable}} of the English text in every translation, and adds none', () => {
+    const en = strings(catalogue('en'));
+    const problems: string[] = [];
+    for (const lang of languages.filter((l) => l !== 'en')) {
+      for (const [key, text] of Object.entries(strings(catalogue(lang)))) {
+        const want = variables(en[key] ?? '');
+        const got = variables(text);
+        if (want !== got) problems.push(`${lang} ${key}: ${got || '(none)'} instead of ${want || '(none)'}`);
+        if (!text.trim()) problems.push(`${lang} ${key}: empty`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('picks the language from ui_locales first, then Accept-Language by weight, else English', () => {
     expect(pickLanguage(undefined, undefined)).toBe('en');
+    expect(pickLanguage('', '')).toBe('en');
     expect(pickLanguage('xx en', 'fr')).toBe('en');
     expect(pickLanguage(undefined, 'fr;q=0.9, en;q=0.8')).toBe('en');
+    // Accept-Language alone: region subtags, case, weights, wildcards
+    expect(pickLanguage(undefined, 'de')).toBe('de');
+    expect(pickLanguage(undefined, 'de-CH,de;q=0.9,en;q=0.8')).toBe('de');
+    expect(pickLanguage(undefined, 'NL-be')).toBe('nl');
+    expect(pickLanguage(undefined, 'en;q=0.5, nl;q=0.9, de;q=0.7')).toBe('nl');
+    expect(pickLanguage(undefined, 'fr-FR, fr;q=0.9, de;q=0.8, en;q=0.7')).toBe('de');
+    expect(pickLanguage(undefined, 'de;q=0, nl;q=0.1')).toBe('nl');
+    expect(pickLanguage(undefined, '*')).toBe('en');
+    expect(pickLanguage(undefined, 'de;q=garbage, ;;,,nl')).toBe('nl');
+    // ui_locales wins over Accept-Language, in its own order, first supported one
+    expect(pickLanguage('nl', 'de')).toBe('nl');
+    expect(pickLanguage('fr-CA nl de', 'en')).toBe('nl');
+    expect(pickLanguage('de-AT', undefined)).toBe('de');
+    expect(pickLanguage('  nl  ', 'de')).toBe('nl');
+    // nothing supported in ui_locales: Accept-Language decides
+    expect(pickLanguage('fr ja', 'de, en;q=0.5')).toBe('de');
   });
 });
