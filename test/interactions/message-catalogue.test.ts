@@ -64,7 +64,7 @@ describe('message catalogue', () => {
   it('has, for every English file, the same file in every language with the same keys (untranslated areas are named)', () => {
     const problems: string[] = [];
     for (const file of catalogueFiles('en')) {
-      const en = flatten(readJson('en', file));
+      const en = flatten(readJson('en', file) ?? {});
       for (const lang of languages.filter((l) => l !== 'en')) {
         const other = readJson(lang, file);
         if (!other) {
