@@ -58,7 +58,7 @@ export async function createI18n() {
 /** Pick a supported language: ui_locales (space-separated, in order) first, then Accept-Language. */
 export function pickLanguage(uiLocales: string | undefined, acceptLanguage: string | undefined): Language {
   const wanted = [
-    ...(uiLocales?.split(' ') ?? []),
+    ...(uiLocales?.split(/\s+/) ?? []),
     ...(acceptLanguage ?? '')
       .split(',')
       .map((part) => {
@@ -71,7 +71,7 @@ export function pickLanguage(uiLocales: string | undefined, acceptLanguage: stri
       .map((x) => x.tag),
   ];
   for (const tag of wanted) {
-    const base = tag.toLowerCase().split('-')[0];
+    const base = tag.toLowerCase().split(/[-_]/)[0];
     const match = languages.find((l) => l === base);
     if (match) return match;
   }

@@ -49,6 +49,20 @@ const variables = (text: string) => [...new Set([...text.matchAll(/\{\{\s*([^}]+
 /** i18next plural forms (key_one, key_other) stand for the key itself. */
 const withoutPlural = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
 
+/**
+ * The keys a language must have, given English's: the same, except that a plural (key_one,
+ * key_other) has the forms of that language (Polish would need key_few and key_many too).
+ */
+function inLanguage(lang: string, enKeys: string[]): string[] {
+  const forms = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+  const keys = new Set<string>();
+  for (const key of enKeys) {
+    if (withoutPlural(key) === key) keys.add(key);
+    else for (const form of forms) keys.add(`${withoutPlural(key)}_${form}`);
+  }
+  return [...keys].sort();
+}
+
 describe('message catalogue', () => {
   it('has every literal key the code and templates use', () => {
     const known = new Set(flatten(catalogue('en')).map(withoutPlural));
@@ -56,16 +70,16 @@ describe('message catalogue', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has the same keys in every language', () => {
-    const en = flatten(catalogue('en')).sort();
-    for (const lang of languages) expect(flatten(catalogue(lang)).sort(), lang).toEqual(en);
+  it('has the same keys in every language (plural forms: that language\'s own)', () => {
+    const en = flatten(catalogue('en'));
+    for (const lang of languages) expect(flatten(catalogue(lang)).sort(), lang).toEqual(inLanguage(lang, en));
   });
 
   it('has, for every English file, the same file in every language with the same keys (untranslated areas are named)', () => {
     const problems: string[] = [];
     for (const file of catalogueFiles('en')) {
-      const en = flatten(readJson('en', file) ?? {});
       for (const lang of languages.filter((l) => l !== 'en')) {
+        const en = inLanguage(lang, flatten(readJson('en', file) ?? {}));
         const other = readJson(lang, file);
         if (!other) {
           problems.push(`${lang}: ${file(lang)} is missing (translate ${file('en')})`);
@@ -84,7 +98,7 @@ describe('message catalogue', () => {
     const problems: string[] = [];
     for (const lang of languages.filter((l) => l !== 'en')) {
       for (const [key, text] of Object.entries(strings(catalogue(lang)))) {
-        const want = variables(en[key] ?? '');
+        const want = variables(en[key] ?? en[`${withoutPlural(key)}_other`] ?? '');
         const got = variables(text);
         if (want !== got) problems.push(`${lang} ${key}: ${got || '(none)'} instead of ${want || '(none)'}`);
         if (!text.trim()) problems.push(`${lang} ${key}: empty`);
@@ -112,6 +126,7 @@ describe('message catalogue', () => {
     expect(pickLanguage('fr-CA nl de', 'en')).toBe('nl');
     expect(pickLanguage('de-AT', undefined)).toBe('de');
     expect(pickLanguage('  nl  ', 'de')).toBe('nl');
+    expect(pickLanguage('fr\tde_AT', undefined)).toBe('de');
     // nothing supported in ui_locales: Accept-Language decides
     expect(pickLanguage('fr ja', 'de, en;q=0.5')).toBe('de');
   });
