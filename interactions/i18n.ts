@@ -55,6 +55,15 @@ export async function createI18n() {
   };
 }
 
+/**
+ * A language read back from storage (an e-mail sent later, e.g. when a reset's cool-off ends,
+ * keeps the language of the request that started it: store `tr.lang`, then
+ * `i18n.forLanguage(asLanguage(stored))`). Anything unknown is English.
+ */
+export function asLanguage(value: unknown): Language {
+  return languages.find((l) => l === value) ?? 'en';
+}
+
 /** Pick a supported language: ui_locales (space-separated, in order) first, then Accept-Language. */
 export function pickLanguage(uiLocales: string | undefined, acceptLanguage: string | undefined): Language {
   const wanted = [

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogue, languages, pickLanguage } from '../../interactions/i18n.js';
+import { asLanguage, catalogue, languages, pickLanguage } from '../../interactions/i18n.js';
 import { projectPath } from '../../src/project-root.js';
 
 function sources(dir: string): string[] {
@@ -129,5 +129,13 @@ describe('message catalogue', () => {
     expect(pickLanguage('fr\tde_AT', undefined)).toBe('de');
     // nothing supported in ui_locales: Accept-Language decides
     expect(pickLanguage('fr ja', 'de, en;q=0.5')).toBe('de');
+  });
+
+  it('reads a stored language back, English for anything unknown', () => {
+    expect(asLanguage('nl')).toBe('nl');
+    expect(asLanguage('de')).toBe('de');
+    expect(asLanguage('de-DE')).toBe('en');
+    expect(asLanguage(undefined)).toBe('en');
+    expect(asLanguage(42)).toBe('en');
   });
 });
