@@ -152,7 +152,7 @@ describe('Dutch from ui_locales', () => {
     const factor = await submitPassword(ua, page, user.email, user.password, client.redirectUri);
     expect(lang(factor)).toBe('nl');
     expect(factor.body).toContain('Bevestig dat jij het bent');
-    expect(factor.body).toContain('Open je authenticator-app en vul de code van 6 cijfers in die hij voor Twofold toont.');
+    expect(factor.body).toContain('Open je authenticator-app en vul de code van 6 cijfers in die de app voor Twofold toont.');
 
     const wrong = await ua.submit(factor, /\/factor$/, { code: '12' }, client.redirectUri);
     expect(wrong.status).toBe(401);
