@@ -64,3 +64,19 @@ describe('German on a 320-pixel phone', () => {
     expect(await overflow(page)).toEqual({ outside: [], scrollsSideways: false });
   });
 });
+
+describe('signing out without a session, in Dutch', () => {
+  it('posts itself with JavaScript, and without it offers a Dutch button that works', async () => {
+    const withScript = await browser.page({ locale: 'nl-NL' });
+    await withScript.goto(`${app.url}/session/end`);
+    await withScript.waitForURL(/\/session\/end\/success/);
+    expect(await withScript.getByRole('heading', { level: 1 }).innerText()).toBe('Je bent uitgelogd');
+
+    const noScript = await browser.page({ locale: 'nl-NL', javaScriptEnabled: false });
+    await noScript.goto(`${app.url}/session/end`);
+    expect(await noScript.title()).toBe('Een moment · Twofold');
+    await noScript.getByRole('button', { name: 'Doorgaan' }).click();
+    await noScript.waitForURL(/\/session\/end\/success/);
+    expect(await noScript.getByRole('heading', { level: 1 }).innerText()).toBe('Je bent uitgelogd');
+  });
+});
