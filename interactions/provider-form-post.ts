@@ -11,8 +11,13 @@ const marker = '<title>Submitting Callback</title>';
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c]!);
 
+// oidc-provider's default routes that may answer with such a page (authorization, including
+// its resume after an interaction, and end_session); everything else passes straight through
+const formPostRoutes = /^\/(auth|session\/end)(\/|$)/;
+
 export function localiseFormPostPage(deps: { i18n: I18n }): Middleware {
   return async (ctx, next) => {
+    if (!formPostRoutes.test(ctx.path)) return next();
     await next();
     const body: unknown = ctx.body;
     if (typeof body !== 'string' || !body.includes(marker)) return;

@@ -108,6 +108,20 @@ describe('German from Accept-Language', () => {
     expect(selfPosting.body).not.toMatch(/Submitting|Continue|disabled it/);
   });
 
+  it('puts the self-posting answer of response_mode=form_post in the sign-in\'s language', async () => {
+    const user = await createUser(app.services);
+    const ua = createUserAgent({ headers: german });
+    const request = await authorizationRequest(rp, client, { response_mode: 'form_post', ui_locales: 'nl' });
+    const page = await ua.follow(request.url.href, {}, client.redirectUri);
+    const answer = await submitPassword(ua, page, user.email, user.password, client.redirectUri);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain(`<form method="post" action="${client.redirectUri}">`);
+    expect(answer.body).toMatch(/<input type="hidden" name="code" value="[^"]+"\/>/);
+    expect(lang(answer)).toBe('nl');
+    expect(answer.body).toContain('<title>Een moment · Twofold</title>');
+    expect(answer.body).toContain('<button autofocus type="submit">Doorgaan</button>');
+  });
+
   it('shows the profile in German, with dates written the German way', async () => {
     const user = await createUser(app.services);
     const secret = await withTotp(user);
