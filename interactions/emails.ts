@@ -4,6 +4,7 @@
 // screens and in notification previews.
 import { Eta } from 'eta';
 import { projectPath } from '../src/project-root.js';
+import { localClientName } from './client-name.js';
 import type { Translator } from './i18n.js';
 
 export interface SignInCodeEmail {
@@ -53,7 +54,8 @@ export function validity(tr: Translator, seconds: number): string {
 export function renderEmail<N extends EmailName>(name: N, tr: Translator, data: EmailData[N]): RenderedEmail {
   const key = `email.${name.replace(/-/g, '_')}`;
   const product = data.product ?? tr.t('product');
-  const it = { ...data, product, t: tr.t, lang: tr.lang, key, validFor: 'validSeconds' in data ? validity(tr, data.validSeconds) : undefined };
+  const client = 'client' in data ? localClientName(tr, data.client) : undefined;
+  const it = { ...data, client, product, t: tr.t, lang: tr.lang, key, validFor: 'validSeconds' in data ? validity(tr, data.validSeconds) : undefined };
   const { html, text } = templates();
   // one line: a line break in a subject would end the header
   const subject = tr.t(`${key}.subject`, { product }).replace(/[\r\n]+/g, ' ').trim();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { projectPath } from '../src/project-root.js';
 
-export const languages = ['en'] as const;
+export const languages = ['en', 'de', 'nl'] as const;
 export type Language = (typeof languages)[number];
 
 /**
@@ -55,10 +55,19 @@ export async function createI18n() {
   };
 }
 
+/**
+ * A language read back from storage (an e-mail sent later, e.g. when a reset's cool-off ends,
+ * keeps the language of the request that started it: store `tr.lang`, then
+ * `i18n.forLanguage(asLanguage(stored))`). Anything unknown is English.
+ */
+export function asLanguage(value: unknown): Language {
+  return languages.find((l) => l === value) ?? 'en';
+}
+
 /** Pick a supported language: ui_locales (space-separated, in order) first, then Accept-Language. */
 export function pickLanguage(uiLocales: string | undefined, acceptLanguage: string | undefined): Language {
   const wanted = [
-    ...(uiLocales?.split(' ') ?? []),
+    ...(uiLocales?.split(/\s+/) ?? []),
     ...(acceptLanguage ?? '')
       .split(',')
       .map((part) => {
@@ -71,7 +80,7 @@ export function pickLanguage(uiLocales: string | undefined, acceptLanguage: stri
       .map((x) => x.tag),
   ];
   for (const tag of wanted) {
-    const base = tag.toLowerCase().split('-')[0];
+    const base = tag.toLowerCase().split(/[-_]/)[0];
     const match = languages.find((l) => l === base);
     if (match) return match;
   }

@@ -7,6 +7,7 @@ import { errors } from 'oidc-provider';
 import { AppError } from '../src/errors.js';
 import { touchSession } from '../src/oidc/session-activity.js';
 import type { InteractionDeps } from './context.js';
+import { rememberUiLocales } from './render.js';
 
 export type InteractionDetails = Awaited<ReturnType<ReturnType<InteractionDeps['provider']>['interactionDetails']>>;
 
@@ -24,6 +25,7 @@ export async function loadInteraction(ctx: Context, deps: InteractionDeps): Prom
   if (details.uid !== ctx.params['uid']) {
     throw new AppError('interaction_expired', 400, 'interaction in the URL does not match the cookie');
   }
+  rememberUiLocales(ctx, details.params['ui_locales']);
   // A step of an interaction that belongs to a signed-in session is user activity.
   if (details.session?.accountId) {
     await touchSession(ctx, deps.provider(), {

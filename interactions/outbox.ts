@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import { AppError } from '../src/errors.js';
 import type { Csrf } from '../src/http/csrf.js';
 import type { Outbox, OutboxMessage } from '../src/outbox/outbox.js';
+import { formatTimestamp } from './format.js';
 import type { I18n, Translator } from './i18n.js';
 import { renderPage, translatorFor } from './render.js';
 import type { Views } from './views.js';
@@ -84,7 +85,7 @@ function view(m: OutboxMessage, tr: Translator, now: number) {
     hasHtml: Boolean(m.html),
     category: m.category,
     timeIso: m.time.toISOString(),
-    time: new Intl.DateTimeFormat(tr.lang, { dateStyle: 'medium', timeStyle: 'medium' }).format(m.time),
+    time: formatTimestamp(tr, m.time),
     ago,
   };
 }

@@ -4,13 +4,15 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../src/log.js';
 import type { ProviderPages } from '../src/oidc/pages.js';
-import type { I18n } from './i18n.js';
+import { localClientName } from './client-name.js';
+import { languages, type I18n } from './i18n.js';
 import { errorMessage, renderMessage, renderPage, translatorFor } from './render.js';
 import type { Views } from './views.js';
 
 export function createProviderPages(deps: { views: Views; i18n: I18n; log: Logger }): ProviderPages {
   const { views, i18n } = deps;
   return {
+    languages,
     async renderError(ctx, out, error) {
       const tr = translatorFor(ctx, i18n);
       // a stored client that fails validation is the app's misconfiguration, whatever code
@@ -21,12 +23,12 @@ export function createProviderPages(deps: { views: Views; i18n: I18n; log: Logge
     },
     async logoutSource(ctx, form) {
       const tr = translatorFor(ctx, i18n);
-      const client = ctx.oidc.client ? (ctx.oidc.client.clientName ?? ctx.oidc.client.clientId) : undefined;
+      const client = ctx.oidc.client ? localClientName(tr, ctx.oidc.client.clientName ?? ctx.oidc.client.clientId) : undefined;
       renderPage(ctx, views, tr, 'logout', { title: tr.t('logout.title'), form, client });
     },
     async postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
       const tr = translatorFor(ctx, i18n);
-      const client = ctx.oidc.client ? (ctx.oidc.client.clientName ?? ctx.oidc.client.clientId) : undefined;
+      const client = ctx.oidc.client ? localClientName(tr, ctx.oidc.client.clientName ?? ctx.oidc.client.clientId) : undefined;
       const body = client ? tr.t('logout.done_body_client', { client }) : tr.t('logout.done_body');
       renderMessage(ctx, views, tr, { title: tr.t('logout.done_title'), heading: tr.t('logout.done_heading'), paragraphs: [body] }, 200);
     },

@@ -1,17 +1,40 @@
 // Rendering helpers shared by the routes: pick the language, render a page, render a message
 // page (expired interaction, errors) with a status.
 import type { Context } from 'koa';
+import { localClientName } from './client-name.js';
 import { pickLanguage, type I18n, type Translator } from './i18n.js';
 import type { PageData, Views } from './views.js';
 
+/**
+ * The translator for this request. ui_locales, in this order: the one a route passes (the
+ * interaction's authorization request), the one loadInteraction() remembered for this request
+ * (so an error thrown later in a sign-in step keeps the sign-in's language), the one
+ * oidc-provider parsed (its own error and logout pages), a `?ui_locales=` on our own pages;
+ * then Accept-Language; then English.
+ */
 export function translatorFor(ctx: Context, i18n: I18n, uiLocales?: string): Translator {
-  return i18n.forLanguage(pickLanguage(uiLocales, ctx.get('accept-language')));
+  return i18n.forLanguage(pickLanguage(uiLocales ?? requestUiLocales(ctx), ctx.get('accept-language')));
+}
+
+const asString = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+
+function requestUiLocales(ctx: Context): string | undefined {
+  const oidc = (ctx as Context & { oidc?: { params?: Record<string, unknown> } }).oidc;
+  return asString(ctx.state['uiLocales']) ?? asString(oidc?.params?.['ui_locales']) ?? asString(ctx.query['ui_locales']);
+}
+
+/** Remember the interaction's ui_locales for the rest of this request (see translatorFor). */
+export function rememberUiLocales(ctx: Context, uiLocales: unknown): void {
+  if (asString(uiLocales)) ctx.state['uiLocales'] = uiLocales;
 }
 
 export function renderPage(ctx: Context, views: Views, tr: Translator, template: string, data: PageData, status = 200): void {
   ctx.status = status;
   ctx.type = 'html';
-  ctx.body = views.page(template, tr, data);
+  ctx.set('Content-Language', tr.lang);
+  ctx.vary('Accept-Language');
+  // a page that names the app: our own profile's client by its name in this language
+  ctx.body = views.page(template, tr, typeof data['client'] === 'string' ? { ...data, client: localClientName(tr, data['client']) } : data);
 }
 
 export interface MessagePage {

@@ -14,6 +14,7 @@ import { notFoundPage, renderErrors } from '../interactions/errors.js';
 import { createProfileRouter } from '../interactions/profile/router.js';
 import { createInteractionRouter } from '../interactions/router.js';
 import { createOutboxRouter } from '../interactions/outbox.js';
+import { localiseFormPostPage } from '../interactions/provider-form-post.js';
 
 export interface AppOptions {
   isShuttingDown?: () => boolean;
@@ -66,6 +67,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   if (options.demo) {
     app.use(under('/demo', createDemoRouter({ ...services, account: options.demo }).routes()));
   }
+  app.use(localiseFormPostPage(services));
   app.use(currentProvider(services.providers.current));
   app.use(notFoundPage(services));
   return app;

@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { accountClientId } from '../../src/oidc/account-client.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
+import { formatDate } from '../format.js';
 import type { Translator } from '../i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
@@ -23,7 +24,7 @@ export function factorName(tr: Translator, f: FactorRecord): string {
   }
 }
 
-const date = (tr: Translator, d: Date | null) => (d ? new Intl.DateTimeFormat(tr.lang, { dateStyle: 'medium' }).format(d) : undefined);
+const date = (tr: Translator, d: Date | null) => (d ? formatDate(tr, d) : undefined);
 
 export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n);

@@ -4,7 +4,7 @@
 import type { Context } from 'koa';
 import type { InteractionDeps } from '../context.js';
 import type { InteractionDetails } from '../load.js';
-import { clientName } from '../client-name.js';
+import { clientName, localClientName } from '../client-name.js';
 import { renderPage, translatorFor } from '../render.js';
 import { lockedMessage, remainingMessage } from './regulate.js';
 import { signInStates } from './state.js';
@@ -35,7 +35,7 @@ export async function showLogin(
       client,
       csrf: deps.csrf.token(ctx),
       email: form.email ?? sessionEmail ?? params['login_hint'] ?? '',
-      notice: reauth && client ? tr.t('login.reauth', { client }) : undefined,
+      notice: reauth && client ? tr.t('login.reauth', { client: localClientName(tr, client) }) : undefined,
       error: form.error ?? (flash ? tr.t(flash) : undefined),
       warning: form.warning,
     },

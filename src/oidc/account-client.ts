@@ -5,11 +5,13 @@
 import type { ClientMetadata } from 'oidc-provider';
 
 export const accountClientId = 'twofold-account';
+/** Its name in the client metadata; pages show the catalogue's `account_client_name` instead. */
+export const accountClientName = 'Twofold account';
 
 export function accountClient(issuer: string): ClientMetadata {
   return {
     client_id: accountClientId,
-    client_name: 'Twofold account',
+    client_name: accountClientName,
     redirect_uris: [`${issuer}/account/callback`],
     post_logout_redirect_uris: [`${issuer}/account/signed-out`],
     grant_types: ['authorization_code'],

@@ -161,6 +161,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
 
     renderError: deps.pages.renderError,
+    ...(deps.pages.languages ? { discovery: { ui_locales_supported: [...deps.pages.languages] } } : {}),
   };
 
   const provider = new Provider(config.issuer, configuration);

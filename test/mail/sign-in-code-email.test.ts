@@ -60,4 +60,21 @@ describe('sign-in-code e-mail', () => {
     expect(validity(tr, 60)).toBe('1 minute');
     expect(validity(tr, 600)).toBe('10 minutes');
   });
+
+  it('is written in the translator’s language, our own profile named in it too', async () => {
+    const i18n = await createI18n();
+    const de = renderEmail('sign-in-code', i18n.forLanguage('de'), { code: '493817', validSeconds: 300, browser: 'Firefox', ip: '203.0.113.7', client: 'Twofold account' });
+    expect(de.subject).toBe('Ihr Anmeldecode für Twofold');
+    expect(de.text).toMatch(/^Geben Sie diesen Code ein, um die Anmeldung bei Twofold-Konto abzuschließen:\n\n {4}493817\n/);
+    expect(de.text).toContain('Der Code funktioniert einmal und ist 5 Minuten gültig.');
+    expect(de.text).toContain('Der Code wurde von Firefox aus angefordert, IP-Adresse 203.0.113.7.');
+    expect(de.html).toMatch(/^<!doctype html>\n<html lang="de">/);
+    expect(de.html).toContain('<title>Ihr Anmeldecode für Twofold</title>');
+    const nl = renderEmail('sign-in-code', i18n.forLanguage('nl'), { code: '493817', validSeconds: 60, ip: '203.0.113.7' });
+    expect(nl.subject).toBe('Je inlogcode voor Twofold');
+    expect(nl.text).toContain('De code werkt één keer en is 1 minuut geldig.');
+    expect(nl.text).toContain('Iemand heeft hem aangevraagd vanaf IP-adres 203.0.113.7.');
+    expect(nl.text).toMatch(/\n-- \nDit is een automatisch bericht van Twofold\. Antwoorden hierop worden niet gelezen\.\n$/);
+    expect(nl.html).toMatch(/^<!doctype html>\n<html lang="nl">/);
+  });
 });

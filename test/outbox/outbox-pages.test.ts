@@ -83,6 +83,21 @@ describe('with OUTBOX=true', () => {
     expect((await fetch(`${app.url}/dev/outbox/not-an-id`)).status).toBe(404);
   });
 
+  it('speaks the browser’s language, with times written its way', async () => {
+    app.services.outbox!.clear();
+    await sendBoth('161803');
+    const [sms] = app.services.outbox!.list();
+    const html = await (await fetch(`${app.url}/dev/outbox`, { headers: { 'accept-language': 'de-DE,de;q=0.9' } })).text();
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('Dies ist der Entwicklungs-Postausgang.');
+    expect(html).toContain('2 Nachrichten, neueste zuerst');
+    expect(html).toContain(new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'medium' }).format(sms!.time));
+    expect(html).toMatch(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2}/);
+    const dutch = await (await fetch(`${app.url}/dev/outbox?ui_locales=nl`, { headers: { 'accept-language': 'de' } })).text();
+    expect(dutch).toContain('<html lang="nl">');
+    expect(dutch).toContain('Postvak UIT leegmaken');
+  });
+
   it('clears only with the CSRF token of this browser', async () => {
     await sendBoth('314159');
     const page = await fetch(`${app.url}/dev/outbox`);

@@ -197,6 +197,34 @@ async function main(): Promise<void> {
         await plain.goto(`${url}/session/end`);
         await shot(plain, '16-logout-no-session-no-js');
         await noScript.close();
+
+        // the longest language: German from the browser's locale (Accept-Language: de-DE)
+        const german = await newContext(browser, { ...options, locale: 'de-DE' });
+        const de = await german.newPage();
+        await de.goto(`${url}/account`);
+        await de.getByLabel('E-Mail-Adresse', { exact: true }).fill(mfaUser.email);
+        await de.getByLabel('Passwort', { exact: true }).fill('not the password');
+        await Promise.all([de.waitForLoadState('load'), de.getByRole('button', { name: 'Anmelden', exact: true }).click()]);
+        await de.getByRole('alert').waitFor();
+        await shot(de, '30-de-sign-in-error');
+        await de.getByLabel('Passwort', { exact: true }).fill(mfaUser.password);
+        await Promise.all([de.waitForLoadState('load'), de.getByRole('button', { name: 'Anmelden', exact: true }).click()]);
+        await de.getByRole('heading', { name: 'Bestätigungsmethode wählen' }).waitFor();
+        await shot(de, '31-de-choose');
+        await de.getByRole('button', { name: 'Weiter' }).click();
+        await de.getByLabel('6-stelliger Code').fill('000000');
+        await de.getByRole('button', { name: 'Bestätigen' }).click();
+        await de.getByRole('alert').waitFor();
+        await shot(de, '32-de-factor-wrong-code');
+        await de.getByLabel('6-stelliger Code').fill(await totp(secret, 1));
+        await de.getByRole('button', { name: 'Bestätigen' }).click();
+        await de.waitForURL(`${url}/account`);
+        await shot(de, '33-de-profile');
+        await de.goto(`${url}/account/add/webauthn`);
+        await shot(de, '34-de-add-webauthn');
+        await de.goto(`${url}/session/end`);
+        await shot(de, '35-de-logout-confirm');
+        await german.close();
         process.stdout.write(`${dir}: done\n`);
       }
     } finally {
