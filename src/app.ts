@@ -13,6 +13,7 @@ import { notFoundPage, renderErrors } from '../interactions/errors.js';
 import { createProfileRouter } from '../interactions/profile/router.js';
 import { createInteractionRouter } from '../interactions/router.js';
 import { createOutboxRouter } from '../interactions/outbox.js';
+import { createRecoveryRouter } from '../interactions/recovery/router.js';
 
 export interface AppOptions {
   isShuttingDown?: () => boolean;
@@ -58,6 +59,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(renderErrors(services));
   app.use(under('/interaction/', createInteractionRouter({ ...services, provider: services.providers.current }).routes()));
   app.use(under('/account', createProfileRouter({ ...services, provider: services.providers.current }).routes()));
+  app.use(under('/recovery/', createRecoveryRouter({ ...services, provider: services.providers.current }).routes()));
   if (config.outbox && services.outbox) {
     app.use(under('/dev/outbox', createOutboxRouter({ ...services, outbox: services.outbox }).routes()));
   }
