@@ -5,6 +5,7 @@ import type { ParsedMail } from 'mailparser';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
+import { generateRecoveryCodes } from '../../src/factors/recovery-codes.js';
 import { totpSecretContext } from '../../src/factors/totp-secret.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
@@ -171,6 +172,21 @@ describe('security e-mails', () => {
     expect(forgotten).toContain(user.id);
     expect((await app.services.audit.findRecent({ accountId: user.id, type: 'account.signed_out_everywhere' }))[0]!.details).toEqual({ reason: 'not_me' });
     expect((await stranger.follow(notMe!)).body).toContain('This link was already used');
+  });
+
+  it('a recovery code used at sign-in: the e-mail says how many are left', async () => {
+    const user = await createUser(app.services);
+    await withTotp(user);
+    const codes = generateRecoveryCodes().slice(0, 2);
+    await app.services.recoveryCodes.replace(user.id, codes.map((c) => app.services.hashRecoveryCode(user.id, c)!));
+    const ua = createUserAgent({ headers: { 'user-agent': chromeOnLinux } });
+    const chooser = await signInPage(ua, user);
+    const page = await ua.submit(chooser, /\/choose$/, { method: 'recovery' });
+    const used = await ua.submit(page, /\/factor$/, { code: codes[0]! }, client.redirectUri);
+    expect(used.body).toContain('1 code is left');
+    const mail = await inbox.next(user.email, /recovery code was used/);
+    expect(mail.text).toContain('A recovery code was used to sign in to your account. 1 code is left.');
+    expect(mail.text).toContain('Browser: Chrome on Linux');
   });
 
   it('a sending failure does not fail the action', async () => {
