@@ -10,7 +10,7 @@ export function describeBrowser(tr: Translator, userAgent: string | undefined): 
   const browser = parsed.browser.name;
   const os = parsed.os.name;
   if (browser && os) return tr.t('security_email.browser_on_os', { browser, os });
-  return browser ?? os;
+  return browser || os || undefined;
 }
 
 /** "23 November 2026 at 22:40 UTC" */

@@ -189,6 +189,19 @@ describe('security e-mails', () => {
     expect(mail.text).toContain('Browser: Chrome on Linux');
   });
 
+  it('one e-mail when another area records twofactor.enabled beside factor.enrolled; none for notified events', async () => {
+    const user = await createUser(app.services);
+    await withTotp(user);
+    const before = inbox.messages.length;
+    await app.services.audit.record({ type: 'factor.enrolled', accountId: user.id, details: { kind: 'totp' } });
+    await app.services.audit.record({ type: 'twofactor.enabled', accountId: user.id, details: { kind: 'totp' } });
+    await app.services.audit.record({ type: 'factor.reset_requested', accountId: user.id, details: { notified: true } });
+    await app.services.audit.record({ type: 'password.changed', accountId: randomUUID() });
+    await app.services.securityEmails.settle();
+    const mine = inbox.messages.slice(before).filter((m) => m.to.includes(user.email.toLowerCase()));
+    expect(mine.map((m) => m.mail.subject)).toEqual(['Two-step verification is now on for your Twofold account']);
+  });
+
   it('a sending failure does not fail the action', async () => {
     const user = await createUser(app.services);
     const broken = await startTestApp({ clock, env: { SMTP_URL: 'smtp://127.0.0.1:1', OUTBOX: 'false' } });
