@@ -132,6 +132,29 @@ describe('forgot password', () => {
   });
 });
 
+describe('bad input on the recovery pages', () => {
+  it('gets a page that says what to do, never a 500', async () => {
+    const ua = createUserAgent();
+    const evil = await ua.follow(`${app.url}/recovery/forgot?return=${encodeURIComponent('https://evil.example/x')}`);
+    expect(evil.status).toBe(200);
+    expect(evil.body).not.toContain('evil.example');
+    const bad = await ua.submit(evil, /\/recovery\/forgot/, { email: 'not an address' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('Enter an e-mail address such as name@example.com.');
+    const long = await ua.submit(evil, /\/recovery\/forgot/, { email: `${'a'.repeat(300)}@example.com` });
+    expect(long.status).toBe(400);
+    const nul = await ua.submit(evil, /\/recovery\/forgot/, { email: 'a\u0000b@example.com' });
+    expect(nul.status).toBeLessThan(500);
+    for (const token of ['short', 'A'.repeat(43), `${'A'.repeat(42)}%00`]) {
+      const page = await ua.follow(`${app.url}/recovery/link/${token}`);
+      expect(page.status).toBe(404);
+      expect(page.body).toContain('This link does not work');
+    }
+    const forged = await ua.request(`${app.url}/recovery/forgot`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a%40example.com' });
+    expect(forged.status).toBe(403);
+  });
+});
+
 describe('security e-mails', () => {
   it('say what, when, from which browser and IP; "This wasn\'t me" ends every session once', async () => {
     const user = await createUser(app.services);
