@@ -225,6 +225,15 @@ describe('security e-mails', () => {
     expect(mine.map((m) => m.mail.subject)).toEqual(['Two-step verification is now on for your Twofold account']);
   });
 
+  it('removing the last method says two-step verification is off', async () => {
+    const user = await createUser(app.services);
+    await app.services.audit.record({ type: 'factor.removed', accountId: user.id, ip: '203.0.113.9', details: { kind: 'sms', remaining: 0 } });
+    const mail = await inbox.next(user.email);
+    expect(mail.subject).toBe('Two-step verification was turned off for your Twofold account');
+    expect(mail.text).toContain('IP address: 203.0.113.9');
+    expect(await app.services.audit.findRecent({ accountId: user.id, type: 'twofactor.disabled' })).toHaveLength(1);
+  });
+
   it('a sending failure does not fail the action', async () => {
     const user = await createUser(app.services);
     const broken = await startTestApp({ clock, env: { SMTP_URL: 'smtp://127.0.0.1:1', OUTBOX: 'false' } });
