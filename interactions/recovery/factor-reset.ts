@@ -200,3 +200,9 @@ export async function submitCancelReset(ctx: Context, deps: InteractionDeps, tok
   await deps.audit.record({ type: 'factor.reset_cancelled', accountId: record.accountId, ...requestContext(ctx), details: { resetId: reset.id } });
   renderRecovery(ctx, deps, tr, { title: tr.t('reset.cancelled_title'), paragraphs: [tr.t('reset.cancelled'), tr.t('reset.cancelled_next')], link: { href: '/recovery/forgot', text: tr.t('not_me.new_password') } });
 }
+
+/** For My profile: a scheduled reset of this account, said in one sentence; undefined when there is none. */
+export async function pendingResetNotice(deps: Pick<InteractionDeps, 'factorResets'>, tr: Translator, accountId: string): Promise<string | undefined> {
+  const pending = await deps.factorResets.findPending(accountId);
+  return pending ? tr.t('reset.profile_pending', { date: describeTime(tr, pending.effectiveAt) }) : undefined;
+}

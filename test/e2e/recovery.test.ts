@@ -344,6 +344,11 @@ describe('reset with a cool-off period', () => {
     expect(await app.services.audit.findRecent({ accountId: user.id, type: 'factor.reset_cancelled' })).toHaveLength(1);
 
     const cancelLater = await schedule();
+    const profile = createUserAgent();
+    const chooser = await openProfile(profile, user);
+    const factorPage = chooser.body.includes('/choose"') ? await profile.submit(chooser, /\/choose$/, {}) : chooser;
+    const shown = await profile.submit(factorPage, /\/factor$/, { code: await generate({ secret, epoch: Math.floor(clock.now() / 1000), period: 30, digits: 6, algorithm: 'sha1' }) });
+    expect(shown.body).toContain('A reset of your two-step verification is scheduled: it takes effect on');
     clock.advance(30 * 60_000);
     expect((await signInPage(createUserAgent(), user)).body).toContain('Confirm it is you');
     clock.advance(31 * 60_000);
