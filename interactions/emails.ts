@@ -20,9 +20,26 @@ export interface SignInCodeEmail {
   product?: string | undefined;
 }
 
+/**
+ * A message about the account (security notices, single-use links): texts already translated
+ * by the sender, a button for the link, facts (when, browser, IP), "This wasn't me".
+ */
+export interface AccountNoticeEmail {
+  subject: string;
+  heading: string;
+  paragraphs: string[];
+  button?: { url: string; text: string } | undefined;
+  /** shown under the button: the link as text, for mail programs that hide buttons */
+  facts?: Array<{ label: string; value: string }> | undefined;
+  notMe?: { text: string; url: string; button: string } | undefined;
+  closing?: string | undefined;
+  product?: string | undefined;
+}
+
 /** Every e-mail we send and the data its templates need. */
 export interface EmailData {
   'sign-in-code': SignInCodeEmail;
+  'account-notice': AccountNoticeEmail;
 }
 
 export type EmailName = keyof EmailData;
@@ -58,6 +75,6 @@ export function renderEmail<N extends EmailName>(name: N, tr: Translator, data: 
   const it = { ...data, client, product, t: tr.t, lang: tr.lang, key, validFor: 'validSeconds' in data ? validity(tr, data.validSeconds) : undefined };
   const { html, text } = templates();
   // one line: a line break in a subject would end the header
-  const subject = tr.t(`${key}.subject`, { product }).replace(/[\r\n]+/g, ' ').trim();
+  const subject = ('subject' in data ? data.subject : tr.t(`${key}.subject`, { product })).replace(/[\r\n]+/g, ' ').trim();
   return { subject, text: text.render(`./${name}.txt.eta`, it), html: html.render(`./${name}.html.eta`, it) };
 }

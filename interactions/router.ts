@@ -14,6 +14,7 @@ import { showEnrolment, submitEnrolment } from './signin/enrol.js';
 import { showLogin, submitLogin } from './signin/password.js';
 import { resendCode, showSecondFactor, submitSecondFactor } from './signin/second-factor.js';
 import { continueSignIn, finishSignIn, nextStep, preferredMethodId, type Step } from './signin/steps.js';
+import { requestFactorReset } from './recovery/factor-reset.js';
 
 export const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
 
@@ -70,6 +71,9 @@ export function createInteractionRouter(deps: InteractionDeps) {
   router.post('/factor', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => (step.step === 'factor' ? submitSecondFactor(ctx, deps, details, step) : backToStart(ctx, details))));
 
   router.post('/factor/resend', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => (step.step === 'factor' ? resendCode(ctx, deps, details, step) : backToStart(ctx, details))));
+
+  // "Reset two-factor authentication" (recovery/factor-reset.ts): the password is proven, the factor is lost
+  router.post('/reset-2fa', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => ('account' in step ? requestFactorReset(ctx, deps, details, step.account) : backToStart(ctx, details))));
 
   router.post('/enrol/totp', formBody, (ctx) => signInPost(ctx, 'enrol', (details, step) => (step.step === 'enrol' ? submitEnrolment(ctx, deps, details, step) : backToStart(ctx, details))));
 

@@ -15,6 +15,7 @@ import { createProfileRouter } from '../interactions/profile/router.js';
 import { createInteractionRouter } from '../interactions/router.js';
 import { createOutboxRouter } from '../interactions/outbox.js';
 import { localiseFormPostPage } from '../interactions/provider-form-post.js';
+import { createRecoveryRouter } from '../interactions/recovery/router.js';
 
 export interface AppOptions {
   isShuttingDown?: () => boolean;
@@ -61,6 +62,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(under('/interaction/', createInteractionRouter({ ...services, provider: services.providers.current }).routes()));
   app.use(under(adminPrefix, createAdminApi({ ...services, provider: services.providers.current })));
   app.use(under('/account', createProfileRouter({ ...services, provider: services.providers.current }).routes()));
+  app.use(under('/recovery/', createRecoveryRouter({ ...services, provider: services.providers.current }).routes()));
   if (config.outbox && services.outbox) {
     app.use(under('/dev/outbox', createOutboxRouter({ ...services, outbox: services.outbox }).routes()));
   }

@@ -39,10 +39,11 @@ import { createSmsSender, type SmsSender } from './sms/sms-sender.js';
 import { createI18n, type I18n } from '../interactions/i18n.js';
 import { createProviderPages } from '../interactions/provider-pages.js';
 import { createViews, type Views } from '../interactions/views.js';
+import { createRecoveryServices, type RecoveryServices } from '../interactions/recovery/services.js';
 
 export { openPostgres, type Storage } from './storage/postgres/open.js';
 
-export interface Services {
+export interface Services extends RecoveryServices {
   config: Config;
   log: Logger;
   clock: Clock;
@@ -142,6 +143,9 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     log.warn({ outbox: false }, 'SMTP_URL is not set: e-mail codes cannot be sent (set OUTBOX=true to keep them in the development outbox)');
   }
 
+  // security e-mails are sent for the audit events that call for one (interactions/recovery)
+  const recovery = createRecoveryServices({ config, db, store, clock, mailer, i18n, log, accounts, factors });
+
   return {
     config,
     log,
@@ -153,7 +157,8 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     clients,
     organisations: repos.organisations,
     roles: repos.roles,
-    audit,
+    audit: recovery.securityEmails.wrap(audit),
+    ...recovery,
     hasher,
     csrf: createCsrf({ keys: config.cookieKeys, secure: config.secureCookies, issuer: config.issuer }),
     views,
@@ -181,6 +186,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     outbox,
     async close() {
       providers.stop();
+      await recovery.securityEmails.settle();
       await mailer.close();
       await clientChanges?.close();
       await store.close();

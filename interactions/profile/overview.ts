@@ -9,6 +9,7 @@ import type { Translator } from '../i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { profileFlash } from './flash.js';
+import { pendingResetNotice } from '../recovery/factor-reset.js';
 
 export function factorName(tr: Translator, f: FactorRecord): string {
   if (f.label) return f.label;
@@ -53,6 +54,7 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     // without an SMS provider or SMTP server (or the outbox) there is nothing to send codes with
     smsOffered: deps.sms !== undefined,
     emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
+    resetPending: await pendingResetNotice(deps, tr, account.id), // a scheduled 2FA reset (recovery/)
     signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });
 }

@@ -11,6 +11,7 @@ import { showAddWebAuthn, submitAddWebAuthn } from './add-webauthn.js';
 import { finishSignIn, requireViewer, startSignIn, type ProfileViewer } from './auth.js';
 import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } from './factors.js';
 import { showProfile } from './overview.js';
+import { passwordRoutes } from './password.js';
 
 export function createProfileRouter(deps: InteractionDeps) {
   const router = new Router({ prefix: '/account' });
@@ -53,6 +54,7 @@ export function createProfileRouter(deps: InteractionDeps) {
   router.post('/factors/:id/rename', formBody, post((ctx, viewer) => renameFactor(ctx, deps, viewer, param(ctx))));
   router.post('/factors/:id/remove', formBody, post((ctx, viewer) => removeFactor(ctx, deps, viewer, param(ctx)), { recent: true }));
   router.post('/recovery-codes', formBody, post((ctx, viewer) => regenerateRecoveryCodes(ctx, deps, viewer), { recent: true }));
+  passwordRoutes(router, deps, { get, post, formBody }); // change password, confirm the e-mail address
   router.post(
     '/done',
     formBody,

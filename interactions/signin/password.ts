@@ -9,6 +9,7 @@ import { renderPage, translatorFor } from '../render.js';
 import { lockedMessage, remainingMessage } from './regulate.js';
 import { signInStates } from './state.js';
 import { continueSignIn } from './steps.js';
+import { applyDueFactorReset } from '../recovery/actions.js';
 
 export async function showLogin(
   ctx: Context,
@@ -80,5 +81,6 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   }
 
   await deps.regulator.succeed(subject, verdict);
+  await applyDueFactorReset(deps, account.id, audit); // a scheduled 2FA reset whose cool-off has passed
   return continueSignIn(ctx, deps, details, { state: { accountId: account.id, amr: ['pwd'], stepUp: false, wrongCodes: 0 }, account });
 }

@@ -173,6 +173,7 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   const result = await checkMethod(deps, tr, details, step, typed);
   if (result.ok) {
     await deps.regulator.succeed(subject, verdict);
+    if (method.kind === 'recovery') await deps.audit.record({ type: 'recovery_codes.used', ...audit, details: { remaining: await deps.recoveryCodes.countUnused(account.id) } }); // e-mails the owner
     state.amr = withSecondFactor(state.amr, result.amr);
     // the second factor is the last step: finish at once, unless there is something to say first
     if (!result.notice) return finishSignIn(ctx, deps, details, state);

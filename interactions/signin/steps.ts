@@ -17,6 +17,7 @@ import type { InteractionDeps } from '../context.js';
 import { finishLogin } from '../finish.js';
 import type { InteractionDetails } from '../load.js';
 import { signInStates, type SignInState } from './state.js';
+import { rememberLocale } from '../recovery/locale.js';
 
 export type Method = {
   id: string;
@@ -113,6 +114,7 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, details:
     userAgent: ctx.get('user-agent'),
     details: { amr: state.amr, stepUp: state.stepUp },
   });
+  await rememberLocale(ctx, deps, details, state.accountId); // security e-mails are written in it
   if (opts.saved !== false) await signInStates(deps.store).clear(details.uid);
   return finishLogin(ctx, deps, { accountId: state.accountId, amr: state.amr });
 }

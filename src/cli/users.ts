@@ -8,6 +8,7 @@ import { flag, jsonOption, required, str, type Command } from './command.js';
 import { printJson, println } from './io.js';
 import { checkOrgName, checkSlug } from './orgs.js';
 import { readNewPassword } from './password-input.js';
+import { sendConfirmationFromCli } from './send-confirmation.js';
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -61,7 +62,7 @@ Example:
     const problem = checkNewPassword(password, { email });
     if (problem) throw new AppError('weak_password', 400, passwordProblems[problem]);
 
-    const { account, org, orgCreated } = await withStorage(async (s) => {
+    const { account, org, orgCreated, confirmation } = await withStorage(async (s) => {
       let org = await s.organisations.findBySlug(slug);
       const orgCreated = !org && createOrg;
       if (!org) {
@@ -74,15 +75,19 @@ Example:
       // a concurrent create of the same address loses here (unique index), not with a crash
       if (!account) throw new AppError('conflict', 409, `an account with e-mail ${email} already exists`);
       await s.audit.record({ type: 'account.created', accountId: account.id, details: { by: 'cli', organisation: org.slug } });
-      return { account, org, orgCreated };
+      // an unconfirmed address gets a confirmation link (when Redis and SMTP are configured)
+      const confirmation = account.emailVerified ? undefined : await sendConfirmationFromCli(s, account);
+      return { account, org, orgCreated, confirmation };
     });
 
     if (args.values['json']) {
-      printJson(io, { id: account.id, email: account.email, name: account.name, email_verified: account.emailVerified, organisation: org.slug, organisation_created: orgCreated });
+      printJson(io, { id: account.id, email: account.email, name: account.name, email_verified: account.emailVerified, organisation: org.slug, organisation_created: orgCreated, confirmation_sent: confirmation?.sent ?? false });
       return;
     }
     if (orgCreated) println(io.stdout, `Created organisation ${org.slug} (${org.name}).`);
     println(io.stdout, `Created user ${account.email} (${account.name}) in organisation ${org.slug}, id ${account.id}.`);
+    if (confirmation?.sent) println(io.stdout, `Sent a link to confirm ${account.email}.`);
+    else if (confirmation) println(io.stdout, `No confirmation link was sent (${confirmation.reason}): the user can send one from My profile.`);
   },
 };
 

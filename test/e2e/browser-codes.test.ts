@@ -36,7 +36,7 @@ describe('codes in the browser', () => {
     await submitPasswordForm(page, user);
     await page.getByLabel('E-mail address for codes').waitFor();
     await page.getByRole('button', { name: 'Send a code' }).click();
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
+    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email, /sign-in code/)));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
     const recovery = (await page.locator('#recovery-codes li').allInnerTexts()).map((c) => c.trim());
@@ -50,7 +50,7 @@ describe('codes in the browser', () => {
     await page.getByText(/We sent a 6-digit code to/).waitFor();
     await page.getByText('No e-mail?').click();
     await expect(page.getByText(/allow mail from no-reply@localhost/).isVisible()).resolves.toBe(true);
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
+    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email, /sign-in code/)));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL((url) => url.href.startsWith(client.redirectUri));
     expect((await exchange(rp, request, page.url())).claims()).toMatchObject({ amr: ['pwd', 'otp', 'mfa'] });
@@ -74,7 +74,7 @@ describe('codes in the browser', () => {
     const page = await browser.page();
     await page.goto((await authorizationRequest(rp, client)).url.href);
     await submitPasswordForm(page, user);
-    const sent = codeIn(await inbox.next(user.email));
+    const sent = codeIn(await inbox.next(user.email, /sign-in code/));
     const wrong = sent === '000000' ? '111111' : '000000';
     for (let left = 6; left >= 1; left--) {
       await page.getByLabel('6-digit code').fill(wrong);

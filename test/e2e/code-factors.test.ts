@@ -72,7 +72,7 @@ describe('e-mail codes', () => {
     const form = await ua.follow(`${app.url}/account/add/email`);
     expect(form.body).toContain(`value="${user.email}"`);
     const confirm = await ua.submit(form, /\/account\/add\/email$/, { destination: user.email });
-    const mail = await inbox.next(user.email);
+    const mail = await inbox.next(user.email, /sign-in code/);
     expect(mail.from?.text).toContain('no-reply@twofold.test');
     expect(mail.subject).not.toMatch(/\d{6}/);
     const wrong = await ua.submit(confirm, /\/confirm$/, { code: codeIn(mail) === '000000' ? '000001' : '000000' });
@@ -84,7 +84,7 @@ describe('e-mail codes', () => {
     const factorPage = await browser.submit(next, /\/choose$/, {});
     expect(factorPage.body).toMatch(/We sent a 6-digit code to \w•••@example\.com\. It is valid for 90 seconds\./);
     expect(factorPage.body).toContain('no-reply@twofold.test'); // greylisting advice names the sender
-    const signInMail = await inbox.next(user.email);
+    const signInMail = await inbox.next(user.email, /sign-in code/);
     const done = await browser.submit(factorPage, /\/factor$/, { code: codeIn(signInMail) }, client.redirectUri);
     const claims = (await exchange(rp, request, done.location!)).claims()!;
     expect(claims).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], acr: 'urn:twofold:acr:mfa' });
@@ -95,7 +95,7 @@ describe('e-mail codes', () => {
     await app.services.factors.save({ accountId: user.id, kind: 'email', label: '', destination: user.email });
     const { ua, next } = await signInToChooser(user);
     expect(next.body).toContain('We sent a 6-digit code');
-    const first = codeIn(await inbox.next(user.email));
+    const first = codeIn(await inbox.next(user.email, /sign-in code/));
 
     const wrongOnce = await ua.submit(next, /\/factor$/, { code: first === '123456' ? '654321' : '123456' }, client.redirectUri);
     expect(wrongOnce.body).toContain('6 attempts left');
@@ -108,7 +108,7 @@ describe('e-mail codes', () => {
     expect(expired.body).toContain('That code has expired');
     const resent = await ua.submit(expired, /\/factor\/resend$/, {});
     expect(resent.body).toContain('We sent a new code');
-    const second = codeIn(await inbox.next(user.email));
+    const second = codeIn(await inbox.next(user.email, /sign-in code/));
     const wrongAgain = await ua.submit(resent, /\/factor$/, { code: second === '123456' ? '654321' : '123456' }, client.redirectUri);
     expect(wrongAgain.body).toContain('5 attempts left');
     const done = await ua.submit(wrongAgain, /\/factor$/, { code: second }, client.redirectUri);

@@ -7,14 +7,17 @@ import { SMTPServer } from 'smtp-server';
 export interface Inbox {
   url: string;
   messages: Array<{ to: string[]; mail: ParsedMail }>;
-  /** the next message to `to` (waits up to 5 s) */
-  next(to: string): Promise<ParsedMail>;
+  /**
+   * The next unread message to `to` (waits up to 5 s); with `subject`, the next whose subject
+   * matches (others stay unread): security e-mails arrive beside codes and links.
+   */
+  next(to: string, subject?: RegExp): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
 export async function startInbox(): Promise<Inbox> {
   const messages: Inbox['messages'] = [];
-  const read = new Map<string, number>();
+  const read = new Set<ParsedMail>();
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -33,17 +36,16 @@ export async function startInbox(): Promise<Inbox> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    async next(to) {
+    async next(to, subject) {
       const who = to.toLowerCase();
       const end = Date.now() + 5000;
       for (;;) {
-        const seen = read.get(who) ?? 0;
-        const mine = messages.filter((m) => m.to.includes(who));
-        if (mine.length > seen) {
-          read.set(who, seen + 1);
-          return mine[seen]!.mail;
+        const found = messages.find((m) => m.to.includes(who) && !read.has(m.mail) && (!subject || subject.test(m.mail.subject ?? '')));
+        if (found) {
+          read.add(found.mail);
+          return found.mail;
         }
-        if (Date.now() > end) throw new Error(`no e-mail to ${to} arrived`);
+        if (Date.now() > end) throw new Error(`no e-mail to ${to}${subject ? ` with a subject like ${subject}` : ''} arrived`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -14,11 +14,13 @@ export interface Account {
   disabledAt: Date | null;
   /** the second factor offered first when the account has several */
   preferredFactorId: string | null;
+  /** the language of the last sign-in (security e-mails use it); null before the first */
+  locale: string | null;
   createdAt: Date;
 }
 
 const columns = `id, organisation_id AS "organisationId", email, email_verified AS "emailVerified", name,
-  password_hash AS "passwordHash", disabled_at AS "disabledAt", preferred_factor_id AS "preferredFactorId", created_at AS "createdAt"`;
+  password_hash AS "passwordHash", disabled_at AS "disabledAt", preferred_factor_id AS "preferredFactorId", locale, created_at AS "createdAt"`;
 
 export interface NewAccount {
   organisationId: string;
@@ -56,6 +58,14 @@ export function createAccountsRepo(db: Queryable) {
     },
     async savePreferredFactor(id: string, factorId: string | null): Promise<void> {
       await db.query('UPDATE accounts SET preferred_factor_id = $2, updated_at = now() WHERE id = $1', [id, factorId]);
+    },
+    async saveLocale(id: string, locale: string): Promise<void> {
+      await db.query('UPDATE accounts SET locale = $2 WHERE id = $1 AND locale IS DISTINCT FROM $2', [id, locale]);
+    },
+    /** The address was proven to be the user's (a confirmation link); false when nothing changed. */
+    async markEmailVerified(id: string, email: string): Promise<boolean> {
+      const { rowCount } = await db.query('UPDATE accounts SET email_verified = true, updated_at = now() WHERE id = $1 AND lower(email) = lower($2) AND NOT email_verified', [id, email]);
+      return (rowCount ?? 0) > 0;
     },
     async savePasswordHash(id: string, passwordHash: string): Promise<void> {
       await db.query('UPDATE accounts SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1', [id, passwordHash]);

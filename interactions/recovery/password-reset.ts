@@ -1,0 +1,107 @@
+// "Forgot your password?": the address is asked for, and the answer is the same whether or not
+// an account has it (the e-mail goes out in the background, so timing does not tell either). The
+// link (single-use, 30 minutes) leads to a new password; every session ends and remembered
+// devices are forgotten. The user then signs in as always: password, then the second factor —
+// a password reset never skips an enrolled factor.
+import type { Context } from 'koa';
+import { maskEmail } from '../../src/mail/mask.js';
+import { linkLifetimes, type LinkRecord } from '../../src/links/links.js';
+import { checkNewPassword, passwordLimits } from '../../src/passwords/policy.js';
+import type { InteractionDeps } from '../context.js';
+import type { Translator } from '../i18n.js';
+import { translatorFor } from '../render.js';
+import { signOutEverywhere } from './actions.js';
+import { describeDuration } from './describe.js';
+import { formField, mayEmail, onwards, renderLinkProblem, renderRecovery, requestContext, sendLinkEmail, signInReturn, type RecoveryPage } from './pages.js';
+
+const emailPattern = /^[^\s@]+@[^\s@]+$/;
+
+function forgotForm(tr: Translator, returnTo: string | undefined, email = ''): RecoveryPage {
+  const action = `/recovery/forgot${returnTo ? `?${new URLSearchParams({ return: returnTo })}` : ''}`;
+  return {
+    title: tr.t('forgot.title'),
+    paragraphs: [tr.t('forgot.intro')],
+    form: { action, button: tr.t('forgot.submit'), fields: [{ name: 'email', label: tr.t('forgot.email'), type: 'email', autocomplete: 'username', value: email, maxlength: 254 }] },
+    secondary: returnTo ? [{ href: returnTo, text: tr.t('recovery.back_to_signin') }] : [],
+  };
+}
+
+export async function showForgot(ctx: Context, deps: InteractionDeps): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  renderRecovery(ctx, deps, tr, forgotForm(tr, signInReturn(ctx.query['return'])));
+}
+
+export async function submitForgot(ctx: Context, deps: InteractionDeps): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  const returnTo = signInReturn(ctx.query['return']);
+  const email = formField(ctx, 'email').trim();
+  if (email.length > 254 || !emailPattern.test(email)) {
+    return renderRecovery(ctx, deps, tr, { ...forgotForm(tr, returnTo, email.slice(0, 254)), error: tr.t('forgot.invalid') }, 400);
+  }
+  const context = requestContext(ctx);
+  const at = new Date(deps.clock.now());
+  deps.securityEmails.inBackground('password reset link', async () => {
+    const account = await deps.accounts.findByEmail(email);
+    if (!account || account.disabledAt || !(await mayEmail(deps, account.id, 'password_reset'))) return;
+    const link = await deps.links.issue('password_reset', account.id, { data: returnTo ? { returnTo } : {} });
+    const notMe = await deps.links.issue('not_me', account.id);
+    const mailTr = tr;
+    await sendLinkEmail(deps, mailTr, {
+      to: account.email,
+      subject: mailTr.t('forgot.email_subject', { product: mailTr.t('product') }),
+      heading: mailTr.t('forgot.email_heading'),
+      paragraphs: [mailTr.t('forgot.email_intro', { product: mailTr.t('product') }), mailTr.t('forgot.email_valid', { duration: describeDuration(mailTr, linkLifetimes.password_reset) })],
+      button: { url: link.url, text: mailTr.t('forgot.email_button') },
+      request: { ...context, at },
+      notMe: { url: notMe.url, text: mailTr.t('forgot.email_not_me') },
+      category: 'password-reset',
+    });
+    await deps.audit.record({ type: 'password.reset_requested', accountId: account.id, ...context });
+  });
+  renderRecovery(ctx, deps, tr, {
+    title: tr.t('forgot.sent_title'),
+    paragraphs: [tr.t('forgot.sent', { email, duration: describeDuration(tr, linkLifetimes.password_reset) }), tr.t('forgot.sent_next')],
+    help: { title: tr.t('mfa.email_help_title'), text: tr.t('mfa.email_help', { sender: deps.config.mail.fromAddress }) },
+    secondary: returnTo ? [{ href: returnTo, text: tr.t('recovery.back_to_signin') }] : [],
+  });
+}
+
+function newPasswordForm(tr: Translator, token: string, email: string): RecoveryPage {
+  return {
+    title: tr.t('reset_password.title'),
+    paragraphs: [tr.t('reset_password.intro', { email: maskEmail(email) })],
+    form: {
+      action: `/recovery/link/${token}`,
+      button: tr.t('reset_password.submit'),
+      username: email,
+      fields: [{ name: 'password', label: tr.t('reset_password.new'), type: 'password', autocomplete: 'new-password', hint: tr.t('password_change.rules', { min: passwordLimits.min }) }],
+    },
+  };
+}
+
+export async function showPasswordReset(ctx: Context, deps: InteractionDeps, token: string, record: LinkRecord): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  const account = await deps.accounts.findById(record.accountId);
+  if (!account || account.disabledAt) return renderLinkProblem(ctx, deps, tr, { ok: false, reason: 'unknown' });
+  renderRecovery(ctx, deps, tr, newPasswordForm(tr, token, account.email));
+}
+
+export async function submitPasswordReset(ctx: Context, deps: InteractionDeps, token: string, record: LinkRecord): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  const account = await deps.accounts.findById(record.accountId);
+  if (!account || account.disabledAt) return renderLinkProblem(ctx, deps, tr, { ok: false, reason: 'unknown' });
+  const password = formField(ctx, 'password');
+  const problem = checkNewPassword(password, { email: account.email });
+  if (problem) return renderRecovery(ctx, deps, tr, { ...newPasswordForm(tr, token, account.email), error: tr.t(`password_change.${problem}`, { min: passwordLimits.min, max: passwordLimits.max }) }, 400);
+  const taken = await deps.links.take(token);
+  if (!taken.ok) return renderLinkProblem(ctx, deps, tr, taken);
+  await deps.accounts.savePasswordHash(account.id, await deps.hasher.hash(password));
+  await signOutEverywhere(deps, account.id);
+  await deps.audit.record({ type: 'password.changed', accountId: account.id, ...requestContext(ctx), details: { via: 'reset' } });
+  const returnTo = signInReturn(record.data['returnTo']);
+  renderRecovery(ctx, deps, tr, {
+    title: tr.t('reset_password.done_title'),
+    paragraphs: [tr.t('reset_password.done'), tr.t('reset_password.done_next')],
+    link: onwards(tr, returnTo),
+  });
+}

@@ -1,0 +1,53 @@
+// What account recovery adds to the services (built once in src/services.ts): single-use
+// e-mail links, scheduled factor resets, the security-e-mail notifier around the audit log, and
+// the hooks run when an account's remembered devices must be forgotten.
+import { createHmac } from 'node:crypto';
+import type { Clock } from '../../src/clock.js';
+import type { Config } from '../../src/config/index.js';
+import { createLinks, type Links } from '../../src/links/links.js';
+import type { Logger } from '../../src/log.js';
+import type { Mailer } from '../../src/mail/mailer.js';
+import type { AccountsRepo } from '../../src/storage/postgres/accounts.js';
+import type { Db } from '../../src/storage/postgres/db.js';
+import { createFactorResetsRepo, type FactorResetsRepo } from '../../src/storage/postgres/factor-resets.js';
+import type { FactorsRepo } from '../../src/storage/postgres/factors.js';
+import type { ShortLivedStore } from '../../src/storage/short-lived/store.js';
+import type { I18n } from '../i18n.js';
+import { createSecurityNotifier, type SecurityNotifier } from './security-emails.js';
+
+export interface RecoveryServices {
+  links: Links;
+  factorResets: FactorResetsRepo;
+  securityEmails: SecurityNotifier;
+  /**
+   * Run with an account id whenever its remembered devices must be forgotten: "This wasn't me",
+   * a second-factor reset, a password reset or change. The remembered-devices area adds its
+   * `forgetAll` here; each hook's failure is logged and does not stop the others.
+   */
+  onForgetAllDevices: Array<(accountId: string) => Promise<unknown>>;
+}
+
+export function createRecoveryServices(deps: {
+  config: Config;
+  db: Db;
+  store: ShortLivedStore;
+  clock: Clock;
+  mailer: Mailer;
+  i18n: I18n;
+  log: Logger;
+  accounts: AccountsRepo;
+  factors: FactorsRepo;
+}): RecoveryServices {
+  const links = createLinks({
+    store: deps.store,
+    clock: deps.clock,
+    key: createHmac('sha256', deps.config.encryptionKey).update('twofold e-mail links v1').digest(),
+    issuer: deps.config.issuer,
+  });
+  return {
+    links,
+    factorResets: createFactorResetsRepo(deps.db),
+    securityEmails: createSecurityNotifier({ ...deps, links }),
+    onForgetAllDevices: [],
+  };
+}
