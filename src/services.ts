@@ -6,6 +6,7 @@ import { createOneTimeCodes, type OneTimeCodes } from './factors/one-time-code.j
 import { recoveryCodeHasher } from './factors/recovery-codes.js';
 import { createTotp, type Totp } from './factors/totp.js';
 import { createWebAuthn, type WebAuthn } from './factors/webauthn.js';
+import { createDevices, type Devices } from './devices/devices.js';
 import { createRegulator, type Regulator } from './regulation/regulator.js';
 import type { FactorsRepo } from './storage/postgres/factors.js';
 import type { RecoveryCodesRepo } from './storage/postgres/recovery-codes.js';
@@ -73,6 +74,8 @@ export interface Services {
   sms: SmsSender | undefined;
   /** the development outbox, when config.outbox */
   outbox: Outbox | undefined;
+  /** remembered devices: the skip decision, the profile's list, forgetAll(accountId, reason) */
+  devices: Devices;
   close(): Promise<void>;
 }
 
@@ -176,6 +179,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     mailer,
     sms,
     outbox,
+    devices: createDevices({ db, audit, clock, key: config.encryptionKey, secureCookies: config.secureCookies }),
     async close() {
       providers.stop();
       await mailer.close();

@@ -7,6 +7,7 @@ import type { InteractionDeps } from '../context.js';
 import type { Translator } from '../i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
+import { deviceSection } from './devices.js';
 import { profileFlash } from './flash.js';
 
 export function factorName(tr: Translator, f: FactorRecord): string {
@@ -52,6 +53,7 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     // without an SMS provider or SMTP server (or the outbox) there is nothing to send codes with
     smsOffered: deps.sms !== undefined,
     emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
+    ...(await deviceSection(deps, tr, viewer)),
     signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });
 }

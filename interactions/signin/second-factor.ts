@@ -15,6 +15,7 @@ import type { Translator } from '../i18n.js';
 import type { InteractionDetails } from '../load.js';
 import { renderPage, translatorFor } from '../render.js';
 import { lockedMessage } from './regulate.js';
+import { afterSecondFactor, rememberedDevicePage } from './remembered-device.js';
 import { signInStates } from './state.js';
 import { finishSignIn, type Method } from './steps.js';
 
@@ -110,6 +111,7 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
       resend: byMessage,
       help: method.kind === 'email' ? { title: tr.t('mfa.email_help_title'), text: tr.t('mfa.email_help', { sender: deps.config.mail.fromAddress }) } : undefined,
       otherMethods: step.methods.length > 1,
+      ...(await rememberedDevicePage(deps, tr, step, await clientName(deps, details.params['client_id']))),
       ...delivery,
       ...form,
     },
@@ -140,6 +142,7 @@ async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: Int
       client: await clientName(deps, details.params['client_id']),
       otherMethods: step.methods.length > 1 ? `/interaction/${details.uid}/choose` : undefined,
       uid: details.uid,
+      ...(await rememberedDevicePage(deps, tr, step, await clientName(deps, details.params['client_id']))),
       ...form,
     },
     form.status ?? 200,
@@ -174,6 +177,7 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   if (result.ok) {
     await deps.regulator.succeed(subject, verdict);
     state.amr = withSecondFactor(state.amr, result.amr);
+    await afterSecondFactor(ctx, deps, details, state);
     // the second factor is the last step: finish at once, unless there is something to say first
     if (!result.notice) return finishSignIn(ctx, deps, details, state);
     // say how many recovery codes are left before going back to the app
