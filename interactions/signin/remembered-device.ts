@@ -77,7 +77,7 @@ const forgottenBy = new Set(['profile', 'password_changed', 'factor_reset', 'sig
 /** The second-factor page's plain-words explanation of a device that was not honoured. */
 export function deviceNotice(tr: Translator, outcome: DeviceOutcome | undefined, client: string | undefined): string | undefined {
   if (!outcome?.reason || outcome.rememberedAt === undefined) return undefined;
-  const date = (ms: number) => new Intl.DateTimeFormat(tr.lang, { day: 'numeric', month: 'long' }).format(new Date(ms));
+  const date = (ms: number) => new Intl.DateTimeFormat(tr.lang === 'en' ? 'en-GB' : tr.lang, { day: 'numeric', month: 'long' }).format(new Date(ms));
   const values = { date: date(outcome.rememberedAt), count: outcome.rememberedDays ?? 0, client: client ?? tr.t('devices.the_app') };
   if (outcome.reason === 'forgotten') {
     const by = outcome.forgottenReason && forgottenBy.has(outcome.forgottenReason) ? outcome.forgottenReason : 'other';
