@@ -19,6 +19,7 @@ import { ensureSigningKeys, loadPublishedKeys } from './keys/signing-keys.js';
 import type { Logger } from './log.js';
 import { createAccountSessions, type AccountSessions } from './oidc/account-sessions.js';
 import { createAdapterClass } from './oidc/adapter.js';
+import { withSessionEndMarkers } from './oidc/session-end.js';
 import { createClientCache, type ClientCache } from './oidc/client-cache.js';
 import { createProvider } from './oidc/provider.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.js';
@@ -122,7 +123,8 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
   const views = createViews();
   const pages = createProviderPages({ views, i18n, log });
-  const Adapter = createAdapterClass(store, clientCache, box);
+  // sessions leave a small marker behind so the next sign-in can say why one expired (session-end.ts)
+  const Adapter = withSessionEndMarkers(createAdapterClass(store, clientCache, box), { store, clock, ...config.session, secureCookies: config.secureCookies });
 
   const created = await ensureSigningKeys({ db, box, clock });
   for (const kid of created) await audit.record({ type: 'key.created', details: { kid } });

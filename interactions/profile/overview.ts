@@ -9,6 +9,7 @@ import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { deviceSection } from './devices.js';
 import { profileFlash } from './flash.js';
+import { sessionWarning } from './stay-signed-in.js';
 
 export function factorName(tr: Translator, f: FactorRecord): string {
   if (f.label) return f.label;
@@ -54,6 +55,7 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     smsOffered: deps.sms !== undefined,
     emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
     ...(await deviceSection(deps, tr, viewer)),
+    ...sessionWarning(deps, tr),
     signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });
 }

@@ -99,7 +99,11 @@ export async function rememberedDevicePage(deps: InteractionDeps, tr: Translator
 /** After a second factor: remember the browser when the box was ticked (and offered). */
 export async function afterSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, state: SignInState): Promise<void> {
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-  if (body['remember'] !== 'yes') return;
+  if (body['remember'] !== 'yes') {
+    // a cookie whose device can never be honoured again has said what it had to say
+    if (state.device?.reason === 'forgotten' || state.device?.reason === 'expired') ctx.cookies.set(deps.devices.cookieName(state.accountId), null, { path: '/', secure: deps.config.secureCookies, overwrite: true });
+    return;
+  }
   const account = await deps.accounts.findById(state.accountId);
   if (!account) return;
   const days = state.device?.days ?? (await rememberDays(deps, account));
