@@ -122,6 +122,8 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
 /** The security-key page: the browser is asked for an assertion by one of the account's keys. */
 async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep, tr: Translator, form: PageForm): Promise<void> {
   const options = await deps.webauthn.authenticationOptions({ binding: details.uid, factors: step.method.keys ?? [] });
+  // with "Remember this device" offered the user ticks it first, so the key waits for a click
+  const device = await rememberedDevicePage(deps, tr, step, await clientName(deps, details.params['client_id']));
   renderPage(
     ctx,
     deps.views,
@@ -134,7 +136,7 @@ async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: Int
       button: tr.t('mfa.webauthn_use'),
       mode: 'authenticate',
       // start by itself the first time; after an error, wait for the user
-      autostart: form.error === undefined,
+      autostart: form.error === undefined && !device.rememberLabel,
       optionsJson: jsonForScriptElement(options),
       action: `/interaction/${details.uid}/factor`,
       csrf: deps.csrf.token(ctx),
@@ -142,7 +144,7 @@ async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: Int
       client: await clientName(deps, details.params['client_id']),
       otherMethods: step.methods.length > 1 ? `/interaction/${details.uid}/choose` : undefined,
       uid: details.uid,
-      ...(await rememberedDevicePage(deps, tr, step, await clientName(deps, details.params['client_id']))),
+      ...device,
       ...form,
     },
     form.status ?? 200,

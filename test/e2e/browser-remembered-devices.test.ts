@@ -4,13 +4,15 @@
 // the second-factor page shows. The client address comes from X-Forwarded-For (TRUST_PROXY);
 // the clock is injected (TOTP time steps, expiry).
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, generateSecret } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { manualClock } from '../../src/clock.js';
 import { totpSecretContext } from '../../src/factors/totp-secret.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
+import { addVirtualAuthenticator, startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
 
@@ -269,5 +271,60 @@ describe('a remembered browser that is not honoured says why', () => {
     const { user, page } = await remembered();
     clock.advance(8 * 86_400_000);
     await expectNotHonoured(page, user, /for 7 days\. That time is over/, 'expired');
+  });
+});
+
+describe('remembering a browser on the security-key page', () => {
+  // WebAuthn needs a domain as relying-party id (not an IP address): this app's issuer is localhost
+  let keyApp: TestApp;
+  let keyClient: TestClient;
+  let keyRp: oidc.Configuration;
+  beforeAll(async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    keyApp = await startTestApp({ server, env: { ISSUER: `http://localhost:${(server.address() as AddressInfo).port}` } });
+    keyClient = await createClient(keyApp.services, { redirectUri: `${callback.url}/key` });
+    keyRp = await discover(keyApp.config.issuer, keyClient);
+  });
+  afterAll(() => keyApp?.close());
+
+  it('waits for the box to be ticked, then the next sign-in skips the key', async () => {
+    const user = await createUser(keyApp.services);
+    const issuer = keyApp.config.issuer;
+    const page = await browser.page();
+    await addVirtualAuthenticator(page);
+    await page.goto(`${issuer}/account/add/webauthn`);
+    await submitPasswordForm(page, user);
+    await page.getByRole('button', { name: 'Add security key or passkey' }).click();
+    await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+    await page.waitForURL(`${issuer}/account`);
+
+    const signIn = async () => {
+      const request = await authorizationRequest(keyRp, keyClient, { prompt: 'login' });
+      await page.goto(request.url.href);
+      await submitPasswordForm(page, user);
+      return request;
+    };
+    const first = await signIn();
+    await page.getByRole('heading', { name: 'Choose a way to confirm' }).waitFor();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Remember this device for 7 days').check();
+    await page.getByRole('button', { name: 'Use my security key or passkey' }).click();
+    await page.waitForURL(`${keyClient.redirectUri}?**`);
+    expect((await exchange(keyRp, first, page.url())).claims()).toMatchObject({ amr: ['pwd', 'hwk', 'user', 'mfa'] });
+    expect(await keyApp.services.devices.list(user.id)).toHaveLength(1);
+
+    // prompt=login asks for the password again, and (a fresh sign-in demanded) for the key too
+    await signIn();
+    await page.getByRole('heading', { name: 'Choose a way to confirm' }).waitFor();
+    await expect(page.locator('#device-notice').innerText()).resolves.toContain('asks for your second factor this time');
+
+    // a plain sign-in after the session ended: the remembered browser skips the key
+    await endSession(page.context());
+    const request = await authorizationRequest(keyRp, keyClient);
+    await page.goto(request.url.href);
+    await submitPasswordForm(page, user);
+    await page.waitForURL(`${keyClient.redirectUri}?**`);
+    expect((await exchange(keyRp, request, page.url())).claims()).toMatchObject({ amr: ['pwd'], acr: 'urn:twofold:acr:remembered-device' });
   });
 });
