@@ -173,6 +173,29 @@ async function signInSilently(page: Page, which: 'client' | 'strict') {
   return (await exchange(config, request, page.url())).claims();
 }
 
+describe("the organisation's policy", () => {
+  it('prefix: the same /24 is the same network, the next one is not; 0 days hides the box', async () => {
+    const { user, context, page } = await remembered();
+    await app.services.organisations.savePolicy(user.organisationId, { rememberIpRule: 'prefix' });
+    await context.setExtraHTTPHeaders({ 'x-forwarded-for': '203.0.113.200' });
+    expect((await signIn(page, user)).askedForFactor).toBe(false);
+    await endSession(context);
+    await context.setExtraHTTPHeaders({ 'x-forwarded-for': '203.0.114.7' });
+    const elsewhere = await signIn(page, user);
+    expect(elsewhere.notice).toContain('but you are now signing in from a different network');
+
+    await app.services.organisations.savePolicy(user.organisationId, { rememberDeviceDays: 0 });
+    await endSession(context);
+    const request = await authorizationRequest(rp, client);
+    await page.goto(request.url.href);
+    await submitPasswordForm(page, user);
+    await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+    await expect(page.getByLabel(/Remember this device/).count()).resolves.toBe(0);
+    // remembering is off for the organisation: the old device is not honoured, and nothing is said
+    await expect(page.locator('#device-notice').count()).resolves.toBe(0);
+  });
+});
+
 describe('a remembered browser that is not honoured says why', () => {
   const today = () => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long' }).format(new Date());
 
