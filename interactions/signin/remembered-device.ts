@@ -108,8 +108,16 @@ export async function afterSecondFactor(ctx: Context, deps: InteractionDeps, det
   if (!account) return;
   const days = state.device?.days ?? (await rememberDays(deps, account));
   if (days <= 0) return;
-  const { token } = await deps.devices.remember({ accountId: account.id, ip: ctx.ip, userAgent: ctx.get('user-agent'), days, clientId: String(details.params['client_id'] ?? '') });
-  ctx.cookies.set(deps.devices.cookieName(account.id), token, {
+  const name = deps.devices.cookieName(account.id);
+  const { token } = await deps.devices.remember({
+    accountId: account.id,
+    ip: ctx.ip,
+    userAgent: ctx.get('user-agent'),
+    days,
+    clientId: String(details.params['client_id'] ?? ''),
+    replacing: ctx.cookies.get(name),
+  });
+  ctx.cookies.set(name, token, {
     httpOnly: true,
     sameSite: 'lax',
     secure: deps.config.secureCookies,

@@ -77,8 +77,12 @@ export function createDevices(opts: { db: Queryable; audit: AuditLog; clock: Clo
       return `${opts.secureCookies ? '__Host-' : ''}twofold.device.${tag}`;
     },
 
-    /** Remember this browser for `days`: returns the token for its cookie. */
-    async remember(input: { accountId: string; ip: string; userAgent: string | undefined; days: number; clientId?: string | undefined }): Promise<{ token: string; device: RememberedDevice }> {
+    /**
+     * Remember this browser for `days`: returns the token for its cookie. The device the
+     * browser's previous token named (`replacing`), if any, is forgotten: one browser, one record.
+     */
+    async remember(input: { accountId: string; ip: string; userAgent: string | undefined; days: number; clientId?: string | undefined; replacing?: string | undefined }): Promise<{ token: string; device: RememberedDevice }> {
+      if (input.replacing && tokenPattern.test(input.replacing)) await repo.forgetByTokenHash(input.accountId, hashToken(input.replacing), 'replaced');
       const token = randomBytes(32).toString('base64url');
       const family = deviceFamily(input.userAgent);
       const device = await repo.save({

@@ -221,6 +221,12 @@ describe('a remembered browser that is not honoured says why', () => {
     const { user, context, page } = await remembered();
     await context.setExtraHTTPHeaders({ 'x-forwarded-for': '198.51.100.20' });
     await expectNotHonoured(page, user, /but you are now signing in from a different network/, 'different_network');
+    // remembered again from here: the browser's old record is replaced, not kept beside it
+    await endSession(context);
+    await signIn(page, user, { remember: true });
+    expect((await app.services.devices.list(user.id)).map((d) => d.ip)).toEqual(['198.51.100.20']);
+    await endSession(context);
+    expect((await signIn(page, user)).askedForFactor).toBe(false);
   });
 
   it('forgotten in My profile (one device), then "Forget all devices"', async () => {

@@ -59,6 +59,15 @@ export function createRememberedDevicesRepo(db: Queryable) {
       );
       return (rowCount ?? 0) > 0;
     },
+    /** Forget the device with this token hash, if it is a live one of this account (it is being replaced). */
+    async forgetByTokenHash(accountId: string, tokenHash: string, reason: string): Promise<boolean> {
+      if (!isUuid(accountId)) return false;
+      const { rowCount } = await db.query(
+        'UPDATE remembered_devices SET forgotten_at = now(), forgotten_reason = $3 WHERE account_id = $1 AND token_hash = $2 AND forgotten_at IS NULL',
+        [accountId, tokenHash, reason],
+      );
+      return (rowCount ?? 0) > 0;
+    },
     /** Forget every device of the account; returns how many were not forgotten yet. */
     async forgetAll(accountId: string, reason: string): Promise<number> {
       if (!isUuid(accountId)) return 0;
