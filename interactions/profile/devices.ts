@@ -15,14 +15,16 @@ type Post = (act: (ctx: Context, viewer: ProfileViewer) => Promise<void>, opts?:
 const date = (tr: Translator, d: Date) => new Intl.DateTimeFormat(tr.lang, { dateStyle: 'medium' }).format(d);
 
 /** The profile page's data for the section. */
-export async function deviceSection(deps: InteractionDeps, tr: Translator, viewer: ProfileViewer) {
-  const devices = await deps.devices.list(viewer.account.id);
+export async function deviceSection(ctx: Context, deps: InteractionDeps, tr: Translator, viewer: ProfileViewer) {
+  const accountId = viewer.account.id;
+  const [devices, current] = await Promise.all([deps.devices.list(accountId), deps.devices.findByToken(accountId, ctx.cookies.get(deps.devices.cookieName(accountId)))]);
   return {
     rememberedDevices: devices.map((d) => {
       const name = tr.t('devices.device', { browser: d.browser, os: d.os });
       return {
         id: d.id,
         name,
+        current: d.id === current?.id,
         details: tr.t('devices.details', { ip: d.ip, created: date(tr, d.createdAt), lastUsed: date(tr, d.lastUsedAt), expires: date(tr, d.expiresAt) }),
         forget: tr.t('devices.forget', { name }),
       };

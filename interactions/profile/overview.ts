@@ -54,7 +54,7 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     // without an SMS provider or SMTP server (or the outbox) there is nothing to send codes with
     smsOffered: deps.sms !== undefined,
     emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
-    ...(await deviceSection(deps, tr, viewer)),
+    ...(await deviceSection(ctx, deps, tr, viewer)),
     ...sessionWarning(deps, tr),
     signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });

@@ -124,6 +124,13 @@ export function createDevices(opts: { db: Queryable; audit: AuditLog; clock: Clo
       return { kind: 'not_honoured', reason, device };
     },
 
+    /** The device a browser's cookie names, if it is one of this account's. */
+    async findByToken(accountId: string, token: string | undefined): Promise<RememberedDevice | undefined> {
+      if (!token || !tokenPattern.test(token)) return undefined;
+      const device = await repo.findByTokenHash(hashToken(token));
+      return device?.accountId === accountId ? device : undefined;
+    },
+
     /** The devices that still count, newest first. */
     list: (accountId: string) => repo.listLive(accountId, new Date(clock.now())),
 

@@ -237,6 +237,7 @@ describe('a remembered browser that is not honoured says why', () => {
     await page.goto(`${app.url}/account`);
     const section = page.getByRole('region', { name: 'Remembered devices' });
     await expect(section.getByText('Chrome on Linux', { exact: true }).count()).resolves.toBe(1);
+    await expect(section.getByText('This browser', { exact: true }).count()).resolves.toBe(1);
     await expect(section.getByText(/IP address 203\.0\.113\.7 · remembered on/).count()).resolves.toBe(1);
     await section.getByRole('button', { name: 'Forget Chrome on Linux' }).click();
     await page.getByText('The browser was forgotten').waitFor();
