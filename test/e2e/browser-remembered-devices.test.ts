@@ -160,7 +160,11 @@ describe('remembering a browser', () => {
     const context = await browserContext();
     await context.addCookies([{ name: app.services.devices.cookieName(b.id), value: tokenOfA, url: app.url, httpOnly: true, sameSite: 'Lax' }]);
     expect(await signIn(await context.newPage(), b)).toMatchObject({ askedForFactor: true, notice: undefined });
+    const unknown = await browserContext();
+    await unknown.addCookies([{ name: app.services.devices.cookieName(a.user.id), value: 'x'.repeat(43), url: app.url, httpOnly: true, sameSite: 'Lax' }]);
+    expect(await signIn(await unknown.newPage(), a.user)).toMatchObject({ askedForFactor: true, notice: undefined });
     expect(await app.services.audit.findRecent({ accountId: b.id, type: 'device.not_honoured' })).toHaveLength(0);
+    expect(await app.services.audit.findRecent({ accountId: a.user.id, type: 'device.not_honoured' })).toHaveLength(0);
   });
 });
 
