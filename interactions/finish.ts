@@ -11,7 +11,7 @@ async function finish(ctx: Context, deps: InteractionDeps, result: InteractionRe
   ctx.redirect(returnTo);
 }
 
-export function finishLogin(ctx: Context, deps: InteractionDeps, login: { accountId: string; amr: string[] }): Promise<void> {
+export function finishLogin(ctx: Context, deps: InteractionDeps, login: { accountId: string; amr: string[]; rememberedDevice?: boolean }): Promise<void> {
   return finish(
     ctx,
     deps,
@@ -19,7 +19,7 @@ export function finishLogin(ctx: Context, deps: InteractionDeps, login: { accoun
       login: {
         accountId: login.accountId,
         amr: login.amr,
-        acr: acrFor(login.amr),
+        acr: acrFor(login.amr, { rememberedDevice: login.rememberedDevice ?? false }),
         remember: true,
         ts: Math.floor(deps.clock.now() / 1000),
       },

@@ -7,6 +7,7 @@ import { assets } from './http/assets.js';
 import { healthRoutes } from './http/health.js';
 import { requireHttps } from './http/require-https.js';
 import { securityHeaders } from './http/security-headers.js';
+import { sessionHint } from './oidc/session-end.js';
 import type { Services } from './services.js';
 import { adminPrefix, createAdminApi } from './admin/router.js';
 import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
@@ -56,6 +57,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
 
   app.use(securityHeaders({ hsts: config.secureCookies }));
   app.use(healthRoutes(probes, options.isShuttingDown ?? (() => false)));
+  app.use(sessionHint({ secureCookies: config.secureCookies, maxSeconds: config.session.maxSeconds }));
   app.use(requireHttps({ enabled: config.secureCookies, trustProxy: config.trustProxy, log }));
   app.use(assets());
   app.use(renderErrors(services));

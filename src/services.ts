@@ -6,6 +6,7 @@ import { createOneTimeCodes, type OneTimeCodes } from './factors/one-time-code.j
 import { recoveryCodeHasher } from './factors/recovery-codes.js';
 import { createTotp, type Totp } from './factors/totp.js';
 import { createWebAuthn, type WebAuthn } from './factors/webauthn.js';
+import { createDevices, type Devices } from './devices/devices.js';
 import { createRegulator, type Regulator } from './regulation/regulator.js';
 import type { FactorsRepo } from './storage/postgres/factors.js';
 import type { RecoveryCodesRepo } from './storage/postgres/recovery-codes.js';
@@ -18,6 +19,7 @@ import { ensureSigningKeys, loadPublishedKeys } from './keys/signing-keys.js';
 import type { Logger } from './log.js';
 import { createAccountSessions, type AccountSessions } from './oidc/account-sessions.js';
 import { createAdapterClass } from './oidc/adapter.js';
+import { withSessionEndMarkers } from './oidc/session-end.js';
 import { createClientCache, type ClientCache } from './oidc/client-cache.js';
 import { createProvider } from './oidc/provider.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.js';
@@ -76,6 +78,8 @@ export interface Services extends RecoveryServices {
   sms: SmsSender | undefined;
   /** the development outbox, when config.outbox */
   outbox: Outbox | undefined;
+  /** remembered devices: the skip decision, the profile's list, forgetAll(accountId, reason) */
+  devices: Devices;
   close(): Promise<void>;
 }
 
@@ -122,7 +126,8 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
   const views = createViews();
   const pages = createProviderPages({ views, i18n, log });
-  const Adapter = createAdapterClass(store, clientCache, box);
+  // sessions leave a small marker behind so the next sign-in can say why one expired (session-end.ts)
+  const Adapter = withSessionEndMarkers(createAdapterClass(store, clientCache, box), { store, clock, ...config.session, secureCookies: config.secureCookies });
 
   const created = await ensureSigningKeys({ db, box, clock });
   for (const kid of created) await audit.record({ type: 'key.created', details: { kid } });
@@ -184,6 +189,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     mailer,
     sms,
     outbox,
+    devices: createDevices({ db, audit, clock, key: config.encryptionKey, secureCookies: config.secureCookies }),
     async close() {
       providers.stop();
       await recovery.securityEmails.settle();

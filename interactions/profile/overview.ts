@@ -8,8 +8,10 @@ import { formatDate } from '../format.js';
 import type { Translator } from '../i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
+import { deviceSection } from './devices.js';
 import { profileFlash } from './flash.js';
 import { pendingResetNotice } from '../recovery/factor-reset.js';
+import { sessionWarning } from './stay-signed-in.js';
 
 export function factorName(tr: Translator, f: FactorRecord): string {
   if (f.label) return f.label;
@@ -55,6 +57,8 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     smsOffered: deps.sms !== undefined,
     emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
     resetPending: await pendingResetNotice(deps, tr, account.id), // a scheduled 2FA reset (recovery/)
+    ...(await deviceSection(ctx, deps, tr, viewer)),
+    ...sessionWarning(deps, tr),
     signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });
 }

@@ -72,7 +72,7 @@ export async function submitChangePassword(ctx: Context, deps: InteractionDeps, 
 
   await deps.accounts.savePasswordHash(account.id, await deps.hasher.hash(password));
   const ended = await deps.accountSessions.endOthers(account.id, await sessionId(ctx, deps.provider()));
-  await forgetAllDevices(deps, account.id);
+  await forgetAllDevices(deps, account.id, 'password_changed', requestContext(ctx));
   await deps.audit.record({ type: 'password.changed', accountId: account.id, ...requestContext(ctx), details: { via: 'profile', otherSessionsEnded: ended } });
   await profileFlash(deps.store, viewer.session.uid).set(tr.t('password_change.done'));
   ctx.status = 303;

@@ -9,6 +9,8 @@ import { confirmDestination, resendDestinationCode, showAddDestination, submitDe
 import { showAddTotp, submitAddTotp } from './add-totp.js';
 import { showAddWebAuthn, submitAddWebAuthn } from './add-webauthn.js';
 import { finishSignIn, requireViewer, startSignIn, type ProfileViewer } from './auth.js';
+import { registerDeviceRoutes } from './devices.js';
+import { registerStaySignedIn } from './stay-signed-in.js';
 import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } from './factors.js';
 import { showProfile } from './overview.js';
 import { passwordRoutes } from './password.js';
@@ -55,6 +57,8 @@ export function createProfileRouter(deps: InteractionDeps) {
   router.post('/factors/:id/remove', formBody, post((ctx, viewer) => removeFactor(ctx, deps, viewer, param(ctx)), { recent: true }));
   router.post('/recovery-codes', formBody, post((ctx, viewer) => regenerateRecoveryCodes(ctx, deps, viewer), { recent: true }));
   passwordRoutes(router, deps, { get, post, formBody }); // change password, confirm the e-mail address
+  registerDeviceRoutes(router, deps, post);
+  registerStaySignedIn(router, post);
   router.post(
     '/done',
     formBody,

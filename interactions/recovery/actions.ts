@@ -1,36 +1,36 @@
-// What recovery does to an account, in one place: forget remembered devices (through the hooks
-// other areas register), sign out everywhere, reset the second factors (now, or when a
-// scheduled reset falls due).
+// What recovery does to an account, in one place: forget remembered devices, sign out
+// everywhere, reset the second factors (now, or when a scheduled reset falls due).
 import type { InteractionDeps } from '../context.js';
 
-export type RecoveryDeps = Pick<InteractionDeps, 'accountSessions' | 'onForgetAllDevices' | 'factorResets' | 'audit' | 'accounts' | 'clock' | 'log'>;
+export type RecoveryDeps = Pick<InteractionDeps, 'accountSessions' | 'devices' | 'factorResets' | 'audit' | 'accounts' | 'clock' | 'log'>;
 
 export interface RequestContext {
   ip?: string | undefined;
   userAgent?: string | undefined;
 }
 
-/** Run every "forget this account's remembered devices" hook; a failing hook is logged. */
-export async function forgetAllDevices(deps: Pick<RecoveryDeps, 'onForgetAllDevices' | 'log'>, accountId: string): Promise<void> {
-  for (const hook of deps.onForgetAllDevices) {
-    try {
-      await hook(accountId);
-    } catch (err) {
-      deps.log.error({ err: (err as Error).message, accountId }, 'could not forget remembered devices');
-    }
+/** Why every remembered device of an account is forgotten: the next sign-in on one says so. */
+export type ForgetReason = 'password_changed' | 'factor_reset' | 'not_me' | 'signed_out_everywhere';
+
+/** Forget every remembered device of the account; a failure is logged, the caller's action goes on. */
+export async function forgetAllDevices(deps: Pick<RecoveryDeps, 'devices' | 'log'>, accountId: string, reason: ForgetReason, context: RequestContext = {}): Promise<void> {
+  try {
+    await deps.devices.forgetAll(accountId, reason, { ...(context.ip ? { ip: context.ip } : {}), ...(context.userAgent ? { userAgent: context.userAgent } : {}) });
+  } catch (err) {
+    deps.log.error({ err: (err as Error).message, accountId }, 'could not forget remembered devices');
   }
 }
 
 /** Every session, grant and token of the account ends; every remembered device is forgotten. */
-export async function signOutEverywhere(deps: RecoveryDeps, accountId: string): Promise<void> {
+export async function signOutEverywhere(deps: RecoveryDeps, accountId: string, reason: ForgetReason, context: RequestContext = {}): Promise<void> {
   await deps.accountSessions.endEverywhere(accountId);
-  await forgetAllDevices(deps, accountId);
+  await forgetAllDevices(deps, accountId, reason, context);
 }
 
 /** The reset itself: factors and recovery codes gone, signed out everywhere, audited (which e-mails the owner). */
 export async function performFactorReset(deps: RecoveryDeps, accountId: string, context: RequestContext, how: { scheduled: boolean }): Promise<void> {
   const removed = await deps.factorResets.removeSecondFactors(accountId);
-  await signOutEverywhere(deps, accountId);
+  await signOutEverywhere(deps, accountId, 'factor_reset', context);
   await deps.audit.record({ type: 'factor.reset', accountId, ip: context.ip, userAgent: context.userAgent, details: { removed, scheduled: how.scheduled } });
 }
 

@@ -22,7 +22,7 @@ export async function submitNotMe(ctx: Context, deps: InteractionDeps, token: st
   const taken = await deps.links.take(token);
   if (!taken.ok) return renderLinkProblem(ctx, deps, tr, taken);
   const { accountId } = taken.record;
-  await signOutEverywhere(deps, accountId);
+  await signOutEverywhere(deps, accountId, 'not_me', requestContext(ctx));
   await deps.audit.record({ type: 'account.signed_out_everywhere', accountId, ...requestContext(ctx), details: { reason: 'not_me' } });
   renderRecovery(ctx, deps, tr, {
     title: tr.t('not_me.done_title'),

@@ -96,7 +96,7 @@ export async function submitPasswordReset(ctx: Context, deps: InteractionDeps, t
   const taken = await deps.links.take(token);
   if (!taken.ok) return renderLinkProblem(ctx, deps, tr, taken);
   await deps.accounts.savePasswordHash(account.id, await deps.hasher.hash(password));
-  await signOutEverywhere(deps, account.id);
+  await signOutEverywhere(deps, account.id, 'password_changed', requestContext(ctx));
   await deps.audit.record({ type: 'password.changed', accountId: account.id, ...requestContext(ctx), details: { via: 'reset' } });
   const returnTo = signInReturn(record.data['returnTo']);
   renderRecovery(ctx, deps, tr, {

@@ -19,12 +19,6 @@ export interface RecoveryServices {
   links: Links;
   factorResets: FactorResetsRepo;
   securityEmails: SecurityNotifier;
-  /**
-   * Run with an account id whenever its remembered devices must be forgotten: "This wasn't me",
-   * a second-factor reset, a password reset or change. The remembered-devices area adds its
-   * `forgetAll` here; each hook's failure is logged and does not stop the others.
-   */
-  onForgetAllDevices: Array<(accountId: string) => Promise<unknown>>;
 }
 
 export function createRecoveryServices(deps: {
@@ -48,6 +42,5 @@ export function createRecoveryServices(deps: {
     links,
     factorResets: createFactorResetsRepo(deps.db),
     securityEmails: createSecurityNotifier({ ...deps, links }),
-    onForgetAllDevices: [],
   };
 }

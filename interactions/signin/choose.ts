@@ -6,6 +6,7 @@ import { clientName } from '../client-name.js';
 import type { InteractionDetails } from '../load.js';
 import { renderPage, translatorFor } from '../render.js';
 import { methodLabel } from './second-factor.js';
+import { deviceNotice } from './remembered-device.js';
 import { signInStates } from './state.js';
 import type { Method } from './steps.js';
 
@@ -18,6 +19,7 @@ export async function showChooser(ctx: Context, deps: InteractionDeps, details: 
     csrf: deps.csrf.token(ctx),
     client: await clientName(deps, details.params['client_id']),
     methods: methods.map((m) => ({ id: m.id, label: methodLabel(tr, m), preferred: m.id === preferredId, selected: m === selected })),
+    deviceNotice: deviceNotice(tr, (await signInStates(deps.store).load(details.uid))?.device, await clientName(deps, details.params['client_id'])),
   });
 }
 

@@ -7,6 +7,7 @@ import type { InteractionDetails } from '../load.js';
 import { clientName, localClientName } from '../client-name.js';
 import { renderPage, translatorFor } from '../render.js';
 import { lockedMessage, remainingMessage } from './regulate.js';
+import { sessionEndedNotice } from './session-ended.js';
 import { signInStates } from './state.js';
 import { continueSignIn } from './steps.js';
 import { applyDueFactorReset } from '../recovery/actions.js';
@@ -36,7 +37,7 @@ export async function showLogin(
       client,
       csrf: deps.csrf.token(ctx),
       email: form.email ?? sessionEmail ?? params['login_hint'] ?? '',
-      notice: reauth && client ? tr.t('login.reauth', { client: localClientName(tr, client) }) : undefined,
+      notice: (await sessionEndedNotice(ctx, deps, details, tr)) ?? (reauth && client ? tr.t('login.reauth', { client: localClientName(tr, client) }) : undefined),
       error: form.error ?? (flash ? tr.t(flash) : undefined),
       warning: form.warning,
     },

@@ -15,6 +15,7 @@ import type { Translator } from '../i18n.js';
 import type { InteractionDetails } from '../load.js';
 import { renderPage, translatorFor } from '../render.js';
 import { lockedMessage } from './regulate.js';
+import { afterSecondFactor, rememberedDevicePage } from './remembered-device.js';
 import { signInStates } from './state.js';
 import { finishSignIn, type Method } from './steps.js';
 
@@ -110,6 +111,7 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
       resend: byMessage,
       help: method.kind === 'email' ? { title: tr.t('mfa.email_help_title'), text: tr.t('mfa.email_help', { sender: deps.config.mail.fromAddress }) } : undefined,
       otherMethods: step.methods.length > 1,
+      ...(await rememberedDevicePage(deps, tr, step, await clientName(deps, details.params['client_id']))),
       ...delivery,
       ...form,
     },
@@ -120,6 +122,8 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
 /** The security-key page: the browser is asked for an assertion by one of the account's keys. */
 async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep, tr: Translator, form: PageForm): Promise<void> {
   const options = await deps.webauthn.authenticationOptions({ binding: details.uid, factors: step.method.keys ?? [] });
+  // with "Remember this device" offered the user ticks it first, so the key waits for a click
+  const device = await rememberedDevicePage(deps, tr, step, await clientName(deps, details.params['client_id']));
   renderPage(
     ctx,
     deps.views,
@@ -132,7 +136,7 @@ async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: Int
       button: tr.t('mfa.webauthn_use'),
       mode: 'authenticate',
       // start by itself the first time; after an error, wait for the user
-      autostart: form.error === undefined,
+      autostart: form.error === undefined && !device.rememberLabel,
       optionsJson: jsonForScriptElement(options),
       action: `/interaction/${details.uid}/factor`,
       csrf: deps.csrf.token(ctx),
@@ -140,6 +144,7 @@ async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: Int
       client: await clientName(deps, details.params['client_id']),
       otherMethods: step.methods.length > 1 ? `/interaction/${details.uid}/choose` : undefined,
       uid: details.uid,
+      ...device,
       ...form,
     },
     form.status ?? 200,
@@ -175,6 +180,7 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
     await deps.regulator.succeed(subject, verdict);
     if (method.kind === 'recovery') await deps.audit.record({ type: 'recovery_codes.used', ...audit, details: { remaining: await deps.recoveryCodes.countUnused(account.id) } }); // e-mails the owner
     state.amr = withSecondFactor(state.amr, result.amr);
+    await afterSecondFactor(ctx, deps, details, state);
     // the second factor is the last step: finish at once, unless there is something to say first
     if (!result.notice) return finishSignIn(ctx, deps, details, state);
     // say how many recovery codes are left before going back to the app

@@ -2,6 +2,7 @@
 // proven what so far, which second factor the user chose, wrong codes typed. The interaction
 // itself only learns the outcome (finish.ts); nothing here is trusted from the browser.
 import type { ShortLivedStore } from '../../src/storage/short-lived/store.js';
+import type { DeviceOutcome } from './remembered-device.js';
 
 export interface SignInState {
   accountId: string;
@@ -15,6 +16,8 @@ export interface SignInState {
   method?: string | undefined;
   /** an authenticator-app enrolment in progress: the factor id and its sealed secret */
   enrol?: { kind: 'totp'; factorId: string; secretSealed: string } | undefined;
+  /** what the browser's remembered device (if any) decided, once, after the password */
+  device?: DeviceOutcome | undefined;
 }
 
 const ttlSeconds = 30 * 60;

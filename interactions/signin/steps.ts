@@ -16,6 +16,7 @@ import { acr } from '../../src/oidc/authentication.js';
 import type { InteractionDeps } from '../context.js';
 import { finishLogin } from '../finish.js';
 import type { InteractionDetails } from '../load.js';
+import { checkRememberedDevice } from './remembered-device.js';
 import { signInStates, type SignInState } from './state.js';
 import { rememberLocale } from '../recovery/locale.js';
 
@@ -72,9 +73,10 @@ export function preferredMethodId(account: Account, methods: Method[]): string |
 
 /**
  * What comes next in this sign-in. `known` is what the caller has just established itself (the
- * password step: the state it made and the account it found), so it is not read back.
+ * password step: the state it made and the account it found), so it is not read back; with it
+ * comes the request (`ctx`), whose remembered-device cookie is checked then, once.
  */
-export async function nextStep(deps: InteractionDeps, details: InteractionDetails, known?: { state: SignInState; account: Account }): Promise<Step> {
+export async function nextStep(deps: InteractionDeps, details: InteractionDetails, known?: { state: SignInState; account: Account }, ctx?: Context): Promise<Step> {
   const states = signInStates(deps.store);
   let state = known?.state ?? (await states.load(details.uid));
   if (!state) {
@@ -98,6 +100,9 @@ export async function nextStep(deps: InteractionDeps, details: InteractionDetail
   if (factors.length === 0) {
     return (await demandsSecondFactor(deps, details)) ? { step: 'enrol', state, account } : { step: 'finish', state };
   }
+  // a remembered device skips the second factor (remembered-device.ts says when it may not)
+  if (ctx && known && state.device === undefined) state.device = await checkRememberedDevice(ctx, deps, details, account);
+  if (state.device?.honoured) return { step: 'finish', state };
   const methods = methodsOf(account, factors, unusedRecoveryCodes);
   const chosen = methods.find((m) => m.id === state.method) ?? (methods.length === 1 ? methods[0] : undefined);
   if (!chosen) return { step: 'choose', state, account, methods };
@@ -112,11 +117,11 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, details:
     clientId: String(details.params['client_id'] ?? ''),
     ip: ctx.ip,
     userAgent: ctx.get('user-agent'),
-    details: { amr: state.amr, stepUp: state.stepUp },
+    details: { amr: state.amr, stepUp: state.stepUp, ...(state.device?.honoured ? { rememberedDevice: state.device.honoured } : {}) },
   });
   await rememberLocale(ctx, deps, details, state.accountId); // security e-mails are written in it
   if (opts.saved !== false) await signInStates(deps.store).clear(details.uid);
-  return finishLogin(ctx, deps, { accountId: state.accountId, amr: state.amr });
+  return finishLogin(ctx, deps, { accountId: state.accountId, amr: state.amr, rememberedDevice: Boolean(state.device?.honoured) && !state.amr.includes('mfa') });
 }
 
 /**
@@ -124,7 +129,7 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, details:
  * `known` (a state not saved yet), the state is saved only when a next page needs it.
  */
 export async function continueSignIn(ctx: Context, deps: InteractionDeps, details: InteractionDetails, known?: { state: SignInState; account: Account }): Promise<void> {
-  const next = await nextStep(deps, details, known);
+  const next = await nextStep(deps, details, known, ctx);
   if (next.step === 'finish') return finishSignIn(ctx, deps, details, next.state, { saved: !known });
   if (known) await signInStates(deps.store).save(details.uid, known.state);
   ctx.status = 303;

@@ -9,6 +9,7 @@ import { printJson, println } from './io.js';
 import { checkOrgName, checkSlug } from './orgs.js';
 import { readNewPassword } from './password-input.js';
 import { sendConfirmationFromCli } from './send-confirmation.js';
+import { createRememberedDevicesRepo } from '../storage/postgres/remembered-devices.js';
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -91,4 +92,37 @@ Example:
   },
 };
 
-export const userCommands: Command[] = [create];
+/**
+ * `twofold users flag|unflag`: while an account is flagged, a remembered device never skips its
+ * second factor (and the sign-in page says an administrator asked for it).
+ */
+function flagCommand(flagged: boolean): Command {
+  const word = flagged ? 'flag' : 'unflag';
+  return {
+    name: `users ${word}`,
+    summary: flagged ? 'ask for the second factor at every sign-in of a user, remembered devices or not' : 'lift the flag: remembered devices skip the second factor again',
+    usage: `twofold users ${word} --email EMAIL [--json]`,
+    details: `Options:
+  --email EMAIL   the user's sign-in address (case-insensitive)
+  --json          machine-readable output
+
+${flagged ? 'While flagged, every sign-in asks for the second factor, and the page tells the user an\nadministrator asked for it. Remembered devices are kept; use it after a suspected compromise.' : 'Remembered devices that are still valid skip the second factor again.'}
+
+Example:
+  twofold users ${word} --email ada@example.com`,
+    options: { email: { type: 'string' }, ...jsonOption },
+    async run(args, { io, withStorage }) {
+      const email = required(args, 'email').trim();
+      if (email.length > 254 || !emailPattern.test(email)) throw new AppError('invalid_input', 400, `--email ${JSON.stringify(email)} is not an e-mail address`);
+      const account = await withStorage(async (s) => createRememberedDevicesRepo(s.db).setFlag(email, flagged));
+      if (!account) throw new AppError('not_found', 404, `no user with e-mail ${email}`);
+      if (args.values['json']) {
+        printJson(io, { id: account.id, email, flagged });
+        return;
+      }
+      println(io.stdout, flagged ? `Flagged ${email}: every sign-in asks for the second factor.` : `Unflagged ${email}: remembered devices skip the second factor again.`);
+    },
+  };
+}
+
+export const userCommands: Command[] = [create, flagCommand(true), flagCommand(false)];

@@ -27,6 +27,7 @@ export function assetFiles(): Record<string, Asset> {
   return {
     '/assets/twofold.css': { type: 'text/css', file: projectPath('interactions', 'assets', 'twofold.css') },
     '/assets/webauthn.js': { type: 'text/javascript', file: projectPath('interactions', 'assets', 'webauthn.js') },
+    '/assets/session-warning.js': { type: 'text/javascript', file: projectPath('interactions', 'assets', 'session-warning.js') },
     '/assets/simplewebauthn-browser.js': { type: 'text/javascript', file: simpleWebAuthnBundle() },
   };
 }

@@ -5,13 +5,15 @@ export const acr = {
   password: 'urn:twofold:acr:pwd',
   /** a password and a second factor */
   mfa: 'urn:twofold:acr:mfa',
+  /** a password on a browser remembered after a second factor: no second factor this time */
+  rememberedDevice: 'urn:twofold:acr:remembered-device',
 } as const;
 
-export const acrValues = [acr.password, acr.mfa] as const;
+export const acrValues = [acr.password, acr.mfa, acr.rememberedDevice] as const;
 
 export type Acr = (typeof acrValues)[number];
 
-/** The acr a list of RFC 8176 amr values earns. */
-export function acrFor(amr: readonly string[]): Acr {
-  return amr.includes('mfa') ? acr.mfa : acr.password;
+/** The acr a list of RFC 8176 amr values earns (a remembered device only without a second factor). */
+export function acrFor(amr: readonly string[], opts: { rememberedDevice?: boolean } = {}): Acr {
+  return amr.includes('mfa') ? acr.mfa : opts.rememberedDevice ? acr.rememberedDevice : acr.password;
 }

@@ -10,8 +10,16 @@ const { base, Check } = interactionPolicy;
 
 /** Whether this authorization request must end with a second factor. */
 export function requiresSecondFactor(ctx: KoaContextWithOIDC): boolean {
-  const requested = String(ctx.oidc.params?.['acr_values'] ?? '').split(' ');
-  return requested.includes(acr.mfa) || ctx.oidc.client?.metadata()['require_mfa'] === true;
+  return asksForFreshSecondFactor(ctx) || ctx.oidc.client?.metadata()['require_mfa'] === true;
+}
+
+/** acr_values=urn:twofold:acr:mfa: a second factor proven in this session, a remembered device is not enough. */
+const asksForFreshSecondFactor = (ctx: KoaContextWithOIDC): boolean => String(ctx.oidc.params?.['acr_values'] ?? '').split(' ').includes(acr.mfa);
+
+/** A client's require_mfa accepts a browser remembered after a second factor; acr_values=…:mfa does not. */
+function secondFactorSatisfied(ctx: KoaContextWithOIDC): boolean {
+  const sessionAcr = ctx.oidc.session?.acr;
+  return sessionAcr === acr.mfa || (sessionAcr === acr.rememberedDevice && !asksForFreshSecondFactor(ctx));
 }
 
 export function createInteractionPolicy(opts: { maxSeconds: number; nowSeconds: () => number }) {
@@ -27,7 +35,7 @@ export function createInteractionPolicy(opts: { maxSeconds: number; nowSeconds: 
   );
   login.checks.add(
     new Check('mfa_required', 'A second factor is required', 'login_required', (ctx) =>
-      ctx.oidc.session?.accountId && requiresSecondFactor(ctx) && ctx.oidc.session.acr !== acr.mfa ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+      ctx.oidc.session?.accountId && requiresSecondFactor(ctx) && !secondFactorSatisfied(ctx) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
     ),
   );
   return policy;

@@ -57,7 +57,8 @@ describe('security keys and passkeys', () => {
     await page.getByRole('heading', { name: 'Choose a way to confirm' }).waitFor();
     await expect(page.getByLabel('Security key or passkey').isChecked()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Continue' }).click();
-    // the key page asks the authenticator by itself
+    // the key page offers "Remember this device" first, so the key is asked for on a click
+    await page.getByRole('button', { name: 'Use my security key or passkey' }).click();
     await page.waitForURL((url) => url.href.startsWith(client.redirectUri));
     const tokens = await exchange(rp, request, page.url());
     expect(tokens.claims()).toMatchObject({ sub: user.id, amr: ['pwd', 'hwk', 'user', 'mfa'], acr: 'urn:twofold:acr:mfa' });
@@ -76,6 +77,7 @@ describe('security keys and passkeys', () => {
     await page.goto(again.url.href);
     await submitPasswordForm(page, user);
     await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Use my security key or passkey' }).click();
     await page.getByText('could not be verified').waitFor();
     expect(page.url()).toContain('/interaction/');
     const audited = await app.services.audit.findRecent({ accountId: user.id, type: 'signin.failed' });

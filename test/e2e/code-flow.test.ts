@@ -30,7 +30,7 @@ describe('discovery', () => {
     expect(meta.grant_types_supported).not.toContain('password');
     expect(meta.grant_types_supported).not.toContain('implicit');
     expect(meta.authorization_response_iss_parameter_supported).toBe(true);
-    expect(meta.acr_values_supported).toEqual(['urn:twofold:acr:pwd', 'urn:twofold:acr:mfa']);
+    expect(meta.acr_values_supported).toEqual(['urn:twofold:acr:pwd', 'urn:twofold:acr:mfa', 'urn:twofold:acr:remembered-device']);
     expect(meta.claims_supported).toEqual(expect.arrayContaining(['sub', 'email', 'email_verified', 'name', 'amr', 'acr', 'auth_time']));
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // Account recovery end to end with the cookie-jar user agent: e-mails read from a real SMTP
 // server in the test, links single-use and expiring (the clock is injected), sessions ended.
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, oidc, submitPassword } from '../support/relying-party.js';
 import { startInbox, type Inbox } from '../support/smtp-inbox.js';
+import { createRememberedDevicesRepo } from '../../src/storage/postgres/remembered-devices.js';
 import { createUserAgent, type Step, type UserAgent } from '../support/user-agent.js';
 
 const clock = manualClock(Date.now());
@@ -158,8 +160,8 @@ describe('bad input on the recovery pages', () => {
 describe('security e-mails', () => {
   it('say what, when, from which browser and IP; "This wasn\'t me" ends every session once', async () => {
     const user = await createUser(app.services);
-    const forgotten: string[] = [];
-    app.services.onForgetAllDevices.push(async (id) => forgotten.push(id));
+    const devices = createRememberedDevicesRepo(app.services.db);
+    await devices.save({ accountId: user.id, tokenHash: randomBytes(32).toString('base64url'), browser: 'Chrome', os: 'Linux', ip: '127.0.0.1', expiresAt: new Date(clock.now() + 86_400_000) });
     const ua = createUserAgent({ headers: { 'user-agent': chromeOnLinux } });
     const other = createUserAgent();
     await openProfile(ua, user);
@@ -192,7 +194,8 @@ describe('security e-mails', () => {
     expect(done.body).toContain('You are signed out everywhere');
     expect(await signedIn(ua)).toBe(false);
     expect(await signedIn(other)).toBe(false);
-    expect(forgotten).toContain(user.id);
+    expect(await devices.listLive(user.id, new Date(clock.now()))).toEqual([]);
+    expect((await app.services.audit.findRecent({ accountId: user.id, type: 'device.forgotten' }))[0]!.details).toMatchObject({ reason: 'not_me', count: 1 });
     expect((await app.services.audit.findRecent({ accountId: user.id, type: 'account.signed_out_everywhere' }))[0]!.details).toEqual({ reason: 'not_me' });
     expect((await stranger.follow(notMe!)).body).toContain('This link was already used');
   });
