@@ -19,6 +19,7 @@ import { signInStates } from './state.js';
 import { finishSignIn, type Method } from './steps.js';
 
 import { checkMethod, codeBinding, type FactorStep } from './check-method.js';
+import { recordRecoveryCodeUsed } from '../enrol/policy.js';
 
 interface PageForm {
   error?: string | undefined;
@@ -174,6 +175,7 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   if (result.ok) {
     await deps.regulator.succeed(subject, verdict);
     state.amr = withSecondFactor(state.amr, result.amr);
+    if (method.kind === 'recovery') await recordRecoveryCodeUsed(deps, audit);
     // the second factor is the last step: finish at once, unless there is something to say first
     if (!result.notice) return finishSignIn(ctx, deps, details, state);
     // say how many recovery codes are left before going back to the app
