@@ -10,6 +10,7 @@ import type { Translator } from '../i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { afterEnrolment } from './enrolled.js';
+import { replacesNotice } from './policy.js';
 
 interface Pending {
   channel: Channel;
@@ -33,7 +34,7 @@ export async function showAddDestination(ctx: Context, deps: InteractionDeps, vi
     {
       title: tr.t(`profile.add_${channel}_title`),
       heading: tr.t(`profile.add_${channel}_title`),
-      intro: tr.t(`profile.add_${channel}_intro`),
+      intro: [tr.t(`profile.add_${channel}_intro`), await replacesNotice(deps, viewer, tr, channel)].filter(Boolean).join(' '),
       label: tr.t(`profile.add_${channel}_label`),
       hint: channel === 'sms' ? tr.t('profile.add_sms_hint') : undefined,
       type: channel === 'email' ? 'email' : 'tel',

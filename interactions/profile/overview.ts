@@ -8,6 +8,7 @@ import type { Translator } from '../i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { profileFlash } from './flash.js';
+import { profileAdditions } from './policy.js';
 
 export function factorName(tr: Translator, f: FactorRecord): string {
   if (f.label) return f.label;
@@ -49,9 +50,9 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     })),
     unusedCodes,
     hasFactors: factors.length > 0,
-    // without an SMS provider or SMTP server (or the outbox) there is nothing to send codes with
-    smsOffered: deps.sms !== undefined,
-    emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
+    // what may be added (the organisation's policy; an SMS provider, an SMTP server or the outbox
+    // to send codes with), the policy's notes, recent security activity: profile/policy.ts
+    ...(await profileAdditions(deps, viewer, tr, factors)),
     signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });
 }

@@ -10,6 +10,7 @@ import { showAddTotp, submitAddTotp } from './add-totp.js';
 import { showAddWebAuthn, submitAddWebAuthn } from './add-webauthn.js';
 import { finishSignIn, requireViewer, startSignIn, type ProfileViewer } from './auth.js';
 import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } from './factors.js';
+import { registerProfileAdditions } from './additions.js';
 import { showProfile } from './overview.js';
 
 export function createProfileRouter(deps: InteractionDeps) {
@@ -30,6 +31,7 @@ export function createProfileRouter(deps: InteractionDeps) {
       if (viewer) await act(ctx, viewer);
     };
   const param = (ctx: Context) => String((ctx.params as Record<string, string>)['id'] ?? '');
+  registerProfileAdditions(router, deps, { get, post, formBody });
 
   router.get('/', get((ctx, viewer) => showProfile(ctx, deps, viewer)));
   router.get('/signin', (ctx) => startSignIn(ctx, deps, { returnTo: '/account' }));
