@@ -8,7 +8,7 @@ import type Router from '@koa/router';
 import { amrForCodeFactor } from '../../src/factors/amr.js';
 import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
-import type { PolicyFactorKind, TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { clientName } from '../client-name.js';
 import type { InteractionDeps } from '../context.js';
 import { checkCode, parseDestination, sendCode } from '../enrol/code-factor.js';
@@ -39,7 +39,7 @@ export async function enrolmentOffer(deps: InteractionDeps, details: Interaction
   const kinds = offeredKinds(deps, policy).filter((k) => k !== 'email' || step.account.emailVerified);
   const progress = await enrolProgress(deps.store, details.uid).load();
   const kind = progress.kind && kinds.includes(progress.kind) ? progress.kind : progress.choosing ? undefined : kinds.includes('totp') ? 'totp' : kinds.length === 1 ? kinds[0] : undefined;
-  return { policy, kinds, kind, progress, byPolicy: policy.mode === 'required' };
+  return { policy, kinds, kind, progress, byPolicy: twoFactorEnforced(policy, new Date(deps.clock.now())) || progress.now === true };
 }
 
 const codeBinding = (details: InteractionDetails, kind: 'email' | 'sms') => `enrol:${details.uid}:${kind}`;
