@@ -241,3 +241,32 @@ describe('sessions and activity', () => {
     expect(activity).toContain('<td>Signed in</td>');
   });
 });
+
+describe('the mandatory-from date, with the clock moved (last: it moves the clock by days)', () => {
+  it('invites before the date and enforces enrolment from it', async () => {
+    const user = await createUser(app.services);
+    await setPolicy(user, { mode: 'required', mandatoryFrom: new Date(clock.now() + 24 * 3600 * 1000) });
+    const before = createUserAgent();
+    const invite = await before.submit(await before.follow(`${app.url}/account`), /\/login$/, { email: user.email, password: user.password });
+    expect(invite.body).toContain('Two-step verification will be required from');
+    const later = await before.submit(invite, /\/policy\/invite$/, { choice: 'later' });
+    expect(later.url).toBe(`${app.url}/account`);
+    expect(later.body).toContain('Your organisation requires two-step verification from');
+
+    clock.advance(2 * 24 * 3600 * 1000);
+    const after = createUserAgent();
+    const enrol = await after.submit(await after.follow(`${app.url}/account`), /\/login$/, { email: user.email, password: user.password });
+    expect(enrol.body).toContain('Your organisation requires two-step verification. Set it up now to continue');
+    expect(enrol.body).not.toContain('/policy/invite');
+    // "Later" cannot be forced by hand either
+    const uid = /action="\/interaction\/([^/"]+)\/enrol\/totp"/.exec(enrol.body)![1]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(enrol.body)![1]!;
+    const forced = await after.follow(`${app.url}/interaction/${uid}/policy/invite`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, choice: 'later' }),
+    });
+    expect(forced.url).toContain(`/interaction/${uid}`);
+    expect(forced.body).toContain('Your organisation requires two-step verification. Set it up now to continue');
+  });
+});
