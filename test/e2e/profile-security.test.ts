@@ -242,6 +242,46 @@ describe('sessions and activity', () => {
   });
 });
 
+describe('sign-in enrolment by text message, and the audit of 2FA on and off', () => {
+  it('a number given and proven inside the sign-in; recovery_codes.used and twofactor.disabled recorded', async () => {
+    const user = await createUser(app.services);
+    await setPolicy(user, { mode: 'required', allowedMethods: ['sms'] });
+    const ua = createUserAgent({ headers: { 'user-agent': chrome } });
+    const ask = await ua.submit(await ua.follow(`${app.url}/account`), /\/login$/, { email: user.email, password: user.password });
+    expect(ask.body).toContain('Mobile number');
+    const invalid = await ua.submit(ask, /\/enrol\/sms$/, { destination: 'not a number' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toContain('This is not a mobile number we can use');
+    const confirm = await ua.submit(invalid, /\/enrol\/sms$/, { destination: '+31 6 12345605' });
+    expect(confirm.body).toContain('+31 •••• ••05');
+    const codes = await ua.submit(confirm, /\/enrol\/code$/, { code: smsCode('+31612345605') });
+    expect(codes.body).toContain('Your recovery codes');
+    const recovery = /<li><code>([^<]+)<\/code>/.exec(codes.body)![1]!;
+    const profile = await ua.submit(codes, /\/continue$/, {});
+    expect(profile.url).toBe(`${app.url}/account`);
+    expect((await app.services.factors.findByAccount(user.id)).map((f) => [f.kind, f.destination])).toEqual([['sms', '+31612345605']]);
+    expect(await app.services.audit.findRecent({ accountId: user.id, type: 'twofactor.enabled' })).toHaveLength(1);
+
+    // a recovery code at the next sign-in: audited with how many are left
+    const next = createUserAgent();
+    const chooser = await next.submit(await next.follow(`${app.url}/account`), /\/login$/, { email: user.email, password: user.password });
+    const factorPage = await next.submit(chooser, /\/choose$/, { method: 'recovery' });
+    const used = await next.submit(factorPage, /\/factor$/, { code: recovery });
+    expect(used.body).toContain('9 codes are left');
+    const [usedEvent] = await app.services.audit.findRecent({ accountId: user.id, type: 'recovery_codes.used' });
+    expect(usedEvent!.details).toMatchObject({ remaining: 9 });
+    expect(usedEvent!.ip).toBeTruthy();
+
+    // optional again: removing the last method turns 2FA off, audited
+    await setPolicy(user, { mode: 'optional' });
+    const removed = await ua.submit(await ua.follow(`${app.url}/account`), /\/remove$/, {});
+    expect(removed.body).toContain('Your last method was removed');
+    const [off] = await app.services.audit.findRecent({ accountId: user.id, type: 'twofactor.disabled' });
+    expect(off!.details).toMatchObject({ reason: 'last_factor_removed' });
+    expect(off!.userAgent).toBe(chrome);
+  });
+});
+
 describe('the mandatory-from date, with the clock moved (last: it moves the clock by days)', () => {
   it('invites before the date and enforces enrolment from it', async () => {
     const user = await createUser(app.services);
