@@ -16,7 +16,7 @@ beforeAll(async () => {
   tr = (await createI18n()).forLanguage('en');
 });
 
-const factor = (kind: FactorRecord['kind'], id = kind) => ({ id, kind }) as FactorRecord;
+const factor = (kind: FactorRecord['kind'], id: string = kind) => ({ id, kind }) as FactorRecord;
 const policy = (p: Partial<TwoFactorPolicy>): TwoFactorPolicy => ({ ...defaultPolicy, ...p });
 const installation = (mail: boolean, sms: boolean) => ({
   config: { mail: { smtpUrl: mail ? 'smtp://mail.example' : undefined }, outbox: false } as unknown as Config,
@@ -48,7 +48,7 @@ describe('policy rules', () => {
 
   it('shows the mandatory-from date as a day, and the CLI reads one', () => {
     expect(policyDate(tr, new Date(Date.UTC(2027, 6, 1)))).toBe('1 July 2027');
-    expect(parseMandatoryFrom('2027-07-01').toISOString()).toBe('2027-07-01T00:00:00.000Z');
+    expect(parseMandatoryFrom('2027-07-01')?.toISOString()).toBe('2027-07-01T00:00:00.000Z');
     expect(parseMandatoryFrom('none')).toBeNull();
     expect(() => parseMandatoryFrom('2027-13-01')).toThrow(/YYYY-MM-DD/);
     expect(() => parseMandatoryFrom('1 July 2027')).toThrow(/YYYY-MM-DD/);
