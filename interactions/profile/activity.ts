@@ -35,6 +35,8 @@ const shown: Partial<Record<AuditEventType, string>> = {
   'factor.reset_cancelled': 'activity.factor_reset_cancelled',
   'device.remembered': 'activity.device_remembered',
   'device.forgotten': 'activity.device_forgotten',
+  'device.not_honoured': 'activity.device_not_honoured',
+  'consent.granted': 'activity.consent_granted',
   'email.confirmed': 'activity.email_confirmed',
   'session.expired_idle': 'activity.session_expired',
   'session.expired_absolute': 'activity.session_expired',
