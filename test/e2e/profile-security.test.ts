@@ -3,10 +3,13 @@
 // organisation's policy (allowed methods, one code method, sign-out after the first method, no
 // removal of the last required method), audits of preferred/renamed methods, and recent
 // security activity. E-mail through a real SMTP server, SMS through a local HTTP provider.
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from 'otplib';
 import { manualClock } from '../../src/clock.js';
+import { totpSecretContext } from '../../src/factors/totp-secret.js';
 import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/fixtures.js';
@@ -152,6 +155,27 @@ describe('turning two-step verification off', () => {
     await setPolicy(user, { mode: 'optional' });
     const page = await ua.follow(`${app.url}/account/two-step/off`);
     await ua.submit(page, /\/two-step\/off$/, { code: 'abcde-fghjk' });
+    expect(await app.services.factors.findByAccount(user.id)).toHaveLength(0);
+  });
+});
+
+describe('turning two-step verification off with the authenticator app', () => {
+  it('accepts a current app code, and not the same code twice', async () => {
+    const user = await createUser(app.services);
+    const ua = createUserAgent();
+    await openProfile(ua, user);
+    const id = randomUUID();
+    const secret = app.services.totp.newSecret();
+    await app.services.factors.save({ id, accountId: user.id, kind: 'totp', label: '', secretSealed: app.services.box.seal(secret, totpSecretContext(id)) });
+    const code = await generate({ secret, epoch: Math.floor(clock.now() / 1000), period: 30, digits: 6, algorithm: 'sha1' });
+    await app.services.factors.advanceStep(id, Math.floor(clock.now() / 1000 / 30)); // this step was used to sign in
+    const page = await ua.follow(`${app.url}/account/two-step/off`);
+    const replayed = await ua.submit(page, /\/two-step\/off$/, { code });
+    expect(replayed.status).toBe(400);
+    clock.advance(30_000);
+    const next = await generate({ secret, epoch: Math.floor(clock.now() / 1000), period: 30, digits: 6, algorithm: 'sha1' });
+    const off = await ua.submit(replayed, /\/two-step\/off$/, { code: next });
+    expect(off.body).toContain('Two-step verification is off');
     expect(await app.services.factors.findByAccount(user.id)).toHaveLength(0);
   });
 });
