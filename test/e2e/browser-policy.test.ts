@@ -111,7 +111,9 @@ describe('organisation policy at sign-in', () => {
     await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
 
     // back to the password, then the new method
-    await page.getByText('Two-step verification is now on, so you were signed out').waitFor();
+    // news, not an error: a status message, no alert
+    await page.getByRole('status').filter({ hasText: 'Two-step verification is now on, so you were signed out' }).waitFor();
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
     await submitPasswordForm(page, user);
     await page.getByLabel(/Code by e-mail/).check();
     await page.getByRole('button', { name: 'Continue' }).click();
