@@ -4,7 +4,6 @@ import type { Organisation } from '../storage/postgres/organisations.js';
 import { jsonOption, required, type Command } from './command.js';
 import { printJson, println } from './io.js';
 import { formatTime, plural, table } from './output.js';
-import { policyCommand } from './orgs-policy.js';
 
 export const slugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -67,4 +66,4 @@ const list: Command = {
   },
 };
 
-export const orgCommands: Command[] = [create, list, policyCommand];
+export const orgCommands: Command[] = [create, list];
