@@ -12,6 +12,7 @@ import { loadInteraction, type InteractionDetails } from './load.js';
 import { showChooser, submitChoice } from './signin/choose.js';
 import { showEnrolment, submitEnrolment } from './signin/enrol.js';
 import { showLogin, submitLogin } from './signin/password.js';
+import { registerPolicyRoutes, showPolicyStep } from './signin/policy.js';
 import { resendCode, showSecondFactor, submitSecondFactor } from './signin/second-factor.js';
 import { continueSignIn, finishSignIn, nextStep, preferredMethodId, type Step } from './signin/steps.js';
 import { requestFactorReset } from './recovery/factor-reset.js';
@@ -52,6 +53,9 @@ export function createInteractionRouter(deps: InteractionDeps) {
         return showChooser(ctx, deps, details, step.methods, preferredMethodId(step.account, step.methods) ?? null);
       case 'factor':
         return showSecondFactor(ctx, deps, details, step);
+      case 'invite':
+      case 'refused':
+        return showPolicyStep(ctx, deps, details, step);
     }
   });
 
@@ -76,6 +80,8 @@ export function createInteractionRouter(deps: InteractionDeps) {
   router.post('/reset-2fa', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => ('account' in step ? requestFactorReset(ctx, deps, details, step.account) : backToStart(ctx, details))));
 
   router.post('/enrol/totp', formBody, (ctx) => signInPost(ctx, 'enrol', (details, step) => (step.step === 'enrol' ? submitEnrolment(ctx, deps, details, step) : backToStart(ctx, details))));
+
+  registerPolicyRoutes(router, deps, signInPost, formBody);
 
   // "Continue" after an informational page (recovery codes shown, a recovery code used)
   router.post('/continue', formBody, async (ctx) => {

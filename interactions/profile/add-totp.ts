@@ -48,5 +48,5 @@ export async function submitAddTotp(ctx: Context, deps: InteractionDeps, viewer:
   const result = await confirmTotpEnrolment(deps, viewer.account, JSON.parse(raw) as TotpEnrolment, typed, context);
   if (!result.ok) return showAddTotp(ctx, deps, viewer, { error: tr.t(`mfa.${result.reason}`), status: 400 });
   await deps.store.del(key(viewer));
-  return afterEnrolment(ctx, deps, viewer, tr, tr.t('profile.added_totp'));
+  return afterEnrolment(ctx, deps, viewer, tr, tr.t('profile.added_totp'), result.factor);
 }

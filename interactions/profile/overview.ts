@@ -12,6 +12,7 @@ import { deviceSection } from './devices.js';
 import { profileFlash } from './flash.js';
 import { pendingResetNotice } from '../recovery/factor-reset.js';
 import { sessionWarning } from './stay-signed-in.js';
+import { profileAdditions } from './policy.js';
 
 export function factorName(tr: Translator, f: FactorRecord): string {
   if (f.label) return f.label;
@@ -53,12 +54,12 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     })),
     unusedCodes,
     hasFactors: factors.length > 0,
-    // without an SMS provider or SMTP server (or the outbox) there is nothing to send codes with
-    smsOffered: deps.sms !== undefined,
-    emailOffered: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
     resetPending: await pendingResetNotice(deps, tr, account.id), // a scheduled 2FA reset (recovery/)
     ...(await deviceSection(ctx, deps, tr, viewer)),
     ...sessionWarning(deps, tr),
+    // what may be added (the organisation's policy; an SMS provider, an SMTP server or the outbox
+    // to send codes with), the policy's notes, recent security activity: profile/policy.ts
+    ...(await profileAdditions(deps, viewer, tr, factors)),
     signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });
 }

@@ -12,6 +12,7 @@ import { finishSignIn, requireViewer, startSignIn, type ProfileViewer } from './
 import { registerDeviceRoutes } from './devices.js';
 import { registerStaySignedIn } from './stay-signed-in.js';
 import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } from './factors.js';
+import { registerProfileAdditions } from './additions.js';
 import { showProfile } from './overview.js';
 import { passwordRoutes } from './password.js';
 
@@ -33,6 +34,7 @@ export function createProfileRouter(deps: InteractionDeps) {
       if (viewer) await act(ctx, viewer);
     };
   const param = (ctx: Context) => String((ctx.params as Record<string, string>)['id'] ?? '');
+  registerProfileAdditions(router, deps, { get, post, formBody });
 
   router.get('/', get((ctx, viewer) => showProfile(ctx, deps, viewer)));
   router.get('/signin', (ctx) => startSignIn(ctx, deps, { returnTo: '/account' }));

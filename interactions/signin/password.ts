@@ -26,6 +26,8 @@ export async function showLogin(
   const sessionEmail = reauth && !form.email ? (await deps.accounts.findById(details.session!.accountId))?.email : undefined;
   // a sign-in sent back to the start (too many wrong codes) says why
   const flash = form.error ? undefined : await signInStates(deps.store).takeNotice(details.uid);
+  // the organisation's "sign in again with your new method" is news, not an error
+  const news = flash?.startsWith('policy.') ? tr.t(flash) : undefined;
   renderPage(
     ctx,
     deps.views,
@@ -37,8 +39,8 @@ export async function showLogin(
       client,
       csrf: deps.csrf.token(ctx),
       email: form.email ?? sessionEmail ?? params['login_hint'] ?? '',
-      notice: (await sessionEndedNotice(ctx, deps, details, tr)) ?? (reauth && client ? tr.t('login.reauth', { client: localClientName(tr, client) }) : undefined),
-      error: form.error ?? (flash ? tr.t(flash) : undefined),
+      notice: news ?? (await sessionEndedNotice(ctx, deps, details, tr)) ?? (reauth && client ? tr.t('login.reauth', { client: localClientName(tr, client) }) : undefined),
+      error: form.error ?? (flash && !news ? tr.t(flash) : undefined),
       warning: form.warning,
     },
     form.status ?? 200,

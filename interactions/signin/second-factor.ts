@@ -20,6 +20,7 @@ import { signInStates } from './state.js';
 import { finishSignIn, type Method } from './steps.js';
 
 import { checkMethod, codeBinding, type FactorStep } from './check-method.js';
+import { recordRecoveryCodeUsed } from '../enrol/policy.js';
 
 interface PageForm {
   error?: string | undefined;
@@ -178,9 +179,9 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   const result = await checkMethod(deps, tr, details, step, typed);
   if (result.ok) {
     await deps.regulator.succeed(subject, verdict);
-    if (method.kind === 'recovery') await deps.audit.record({ type: 'recovery_codes.used', ...audit, details: { remaining: await deps.recoveryCodes.countUnused(account.id) } }); // e-mails the owner
     state.amr = withSecondFactor(state.amr, result.amr);
     await afterSecondFactor(ctx, deps, details, state);
+    if (method.kind === 'recovery') await recordRecoveryCodeUsed(deps, audit);
     // the second factor is the last step: finish at once, unless there is something to say first
     if (!result.notice) return finishSignIn(ctx, deps, details, state);
     // say how many recovery codes are left before going back to the app

@@ -3,9 +3,10 @@
 //
 //   1. password     who is signing in (skipped for a step-up: the session already proved it)
 //   2. regulation   around every credential check (src/regulation, regulate.ts)
-//   3. second factor needed?  an enrolled factor, the app's "require a second factor", or
-//                   acr_values asking for urn:twofold:acr:mfa
-//   4. enrolment    none enrolled yet but one is needed: set up an authenticator app now
+//   3. second factor needed?  an enrolled factor of a kind the organisation allows, the app's
+//                   "require a second factor", acr_values asking for urn:twofold:acr:mfa, or the
+//                   organisation's policy (signin/policy.ts: off, optional, required from a date)
+//   4. enrolment    none enrolled yet but one is needed: set one up now (enrol.ts)
 //   5. choose       several methods: the preferred one is offered first
 //   6. factor       prove it (authenticator app, e-mail code, SMS code, recovery code)
 //   7. finish       amr/acr from exactly what was proven
@@ -17,6 +18,8 @@ import type { InteractionDeps } from '../context.js';
 import { finishLogin } from '../finish.js';
 import type { InteractionDetails } from '../load.js';
 import { checkRememberedDevice } from './remembered-device.js';
+import { policyOf, usableFactors } from '../enrol/policy.js';
+import { whenNoFactor, type PolicyStep } from './policy.js';
 import { signInStates, type SignInState } from './state.js';
 import { rememberLocale } from '../recovery/locale.js';
 
@@ -34,7 +37,8 @@ export type Step =
   | { step: 'finish'; state: SignInState }
   | { step: 'enrol'; state: SignInState; account: Account }
   | { step: 'choose'; state: SignInState; account: Account; methods: Method[] }
-  | { step: 'factor'; state: SignInState; account: Account; method: Method; methods: Method[] };
+  | { step: 'factor'; state: SignInState; account: Account; method: Method; methods: Method[] }
+  | PolicyStep;
 
 /** A step-up: the session has the password, the request wants a second factor, nothing else. */
 function isStepUp(details: InteractionDetails): boolean {
@@ -97,13 +101,14 @@ export async function nextStep(deps: InteractionDeps, details: InteractionDetail
     await states.clear(details.uid);
     return { step: 'password' };
   }
-  if (factors.length === 0) {
-    return (await demandsSecondFactor(deps, details)) ? { step: 'enrol', state, account } : { step: 'finish', state };
-  }
+  // the organisation's policy: which factors count, and what happens without one (signin/policy.ts)
+  const policy = await policyOf(deps, account);
+  const usable = usableFactors(policy, factors);
+  if (usable.length === 0) return whenNoFactor(deps, details, state, account, policy, () => demandsSecondFactor(deps, details));
   // a remembered device skips the second factor (remembered-device.ts says when it may not)
   if (ctx && known && state.device === undefined) state.device = await checkRememberedDevice(ctx, deps, details, account);
   if (state.device?.honoured) return { step: 'finish', state };
-  const methods = methodsOf(account, factors, unusedRecoveryCodes);
+  const methods = methodsOf(account, usable, unusedRecoveryCodes);
   const chosen = methods.find((m) => m.id === state.method) ?? (methods.length === 1 ? methods[0] : undefined);
   if (!chosen) return { step: 'choose', state, account, methods };
   return { step: 'factor', state, account, method: chosen, methods };

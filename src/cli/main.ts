@@ -13,12 +13,13 @@ import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { orgCommands } from './orgs.js';
 import { roleCommands } from './roles.js';
+import { policyCommand } from './orgs-policy.js';
 import { userCommands } from './users.js';
 
 /** Logs go to stderr, one level quieter than the server's: the command's output is the report. */
 const cliLogger = (config: Config) => createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination({ fd: 2, sync: true }));
 
-export const commands: Command[] = [...migrateCommands, ...clientCommands, ...userCommands, ...roleCommands, ...orgCommands, ...keyCommands];
+export const commands: Command[] = [...migrateCommands, ...clientCommands, ...userCommands, ...roleCommands, ...orgCommands, policyCommand, ...keyCommands];
 
 const groups = [...new Set(commands.map((c) => c.name.split(' ')[0]!))];
 

@@ -120,6 +120,12 @@ export function createFactorsRepo(db: Queryable) {
       const { rowCount } = await db.query('UPDATE factors SET label = $3 WHERE account_id = $1 AND id = $2', [accountId, id, label]);
       return (rowCount ?? 0) === 1;
     },
+    /** A new confirmed e-mail address or phone number for a code factor. */
+    async updateDestination(accountId: string, id: string, destination: string): Promise<boolean> {
+      if (!isUuid(accountId) || !isUuid(id)) return false;
+      const { rowCount } = await db.query("UPDATE factors SET destination = $3 WHERE account_id = $1 AND id = $2 AND kind IN ('email', 'sms')", [accountId, id, destination]);
+      return (rowCount ?? 0) === 1;
+    },
     async delete(accountId: string, id: string): Promise<boolean> {
       if (!isUuid(accountId) || !isUuid(id)) return false;
       const { rowCount } = await db.query('DELETE FROM factors WHERE account_id = $1 AND id = $2', [accountId, id]);

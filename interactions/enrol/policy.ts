@@ -1,0 +1,91 @@
+// The organisation's two-step verification policy as the sign-in and the profile apply it:
+// which enrolled factors count, which kinds may be set up, the first factor switching two-step
+// verification on (and, by policy, ending the sessions), and "one code method at a time".
+import type { Account } from '../../src/storage/postgres/accounts.js';
+import type { FactorRecord } from '../../src/storage/postgres/factors.js';
+import { defaultPolicy, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import type { InteractionDeps } from '../context.js';
+
+export type AuditContext = { ip: string; userAgent: string };
+
+/** The policy of the account's organisation (the defaults when it has none). */
+export async function policyOf(deps: Pick<InteractionDeps, 'organisations'>, account: Pick<Account, 'organisationId'>): Promise<TwoFactorPolicy> {
+  return (await deps.organisations.findById(account.organisationId))?.policy ?? defaultPolicy;
+}
+
+/**
+ * The enrolled factors that count: none when the organisation turned two-step verification
+ * off, else those of an allowed kind (a factor of a kind no longer allowed is not offered).
+ */
+export function usableFactors(policy: TwoFactorPolicy, factors: FactorRecord[]): FactorRecord[] {
+  if (policy.mode === 'off') return [];
+  return factors.filter((f) => policy.allowedMethods.includes(f.kind));
+}
+
+/** The kinds a user may set up now: allowed by the policy and deliverable by this installation. */
+export function offeredKinds(deps: Pick<InteractionDeps, 'config' | 'sms'>, policy: TwoFactorPolicy): PolicyFactorKind[] {
+  if (policy.mode === 'off') return [];
+  const deliverable: Record<PolicyFactorKind, boolean> = {
+    totp: true,
+    webauthn: true,
+    email: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
+    sms: deps.sms !== undefined,
+  };
+  // the order of the pages: authenticator app, security key, e-mail, SMS
+  return (['totp', 'webauthn', 'email', 'sms'] as const).filter((k) => deliverable[k] && policy.allowedMethods.includes(k));
+}
+
+/** With "one code method at a time": the e-mail or SMS factor a new one of the other kind replaces. */
+export function replacedCodeFactors(policy: TwoFactorPolicy, factors: FactorRecord[], kind: FactorRecord['kind']): FactorRecord[] {
+  if (!policy.oneCodeMethod || (kind !== 'email' && kind !== 'sms')) return [];
+  return factors.filter((f) => (f.kind === 'email' || f.kind === 'sms') && f.kind !== kind);
+}
+
+/**
+ * After a factor was stored and its factor.enrolled recorded: remove the code factor it replaces
+ * (oneCodeMethod), and when it is the account's first, record twofactor.enabled. Returns whether
+ * it was the first, and whether the policy wants the user signed out now.
+ */
+export async function afterFactorAdded(
+  deps: Pick<InteractionDeps, 'factors' | 'audit' | 'organisations'>,
+  account: Pick<Account, 'id' | 'organisationId'>,
+  factor: FactorRecord,
+  context: AuditContext,
+): Promise<{ first: boolean; signOut: boolean }> {
+  const policy = await policyOf(deps, account);
+  const all = await deps.factors.findByAccount(account.id);
+  const first = all.length === 1 && all[0]!.id === factor.id;
+  for (const old of replacedCodeFactors(policy, all, factor.kind)) {
+    if (old.id === factor.id) continue;
+    await deps.factors.delete(account.id, old.id);
+    await deps.audit.record({ type: 'factor.removed', accountId: account.id, ...context, details: { kind: old.kind, factorId: old.id, reason: 'replaced', replacedBy: factor.id } });
+  }
+  if (first) await deps.audit.record({ type: 'twofactor.enabled', accountId: account.id, ...context, details: { kind: factor.kind, factorId: factor.id } });
+  return { first, signOut: first && policy.logoutAfterActivation };
+}
+
+/** Record twofactor.disabled when an account has no factor left. */
+export async function afterFactorRemoved(deps: Pick<InteractionDeps, 'factors' | 'audit'>, accountId: string, context: AuditContext, reason: string): Promise<number> {
+  const left = (await deps.factors.findByAccount(accountId)).length;
+  if (left === 0) await deps.audit.record({ type: 'twofactor.disabled', accountId, ...context, details: { reason } });
+  return left;
+}
+
+/** End every sign-in session of the account (this browser's too): the user signs in again with the new factor. */
+export async function endAllSessions(deps: Pick<InteractionDeps, 'accountSessions'>, accountId: string): Promise<number> {
+  // no session has the empty id: endOthers keeps none
+  return deps.accountSessions.endOthers(accountId, '');
+}
+
+/** recovery_codes.used, with how many are left (the security e-mail says so). */
+export async function recordRecoveryCodeUsed(deps: Pick<InteractionDeps, 'audit' | 'recoveryCodes'>, audit: { accountId: string; clientId?: string; ip: string; userAgent: string }): Promise<void> {
+  const remaining = await deps.recoveryCodes.countUnused(audit.accountId);
+  await deps.audit.record({ type: 'recovery_codes.used', ...audit, details: { remaining } });
+}
+
+/** Whether removing this factor would leave no usable one where the organisation requires two-step verification. */
+export async function lastRequiredFactor(deps: Pick<InteractionDeps, 'factors' | 'organisations'>, account: Pick<Account, 'id' | 'organisationId'>, factor: FactorRecord): Promise<boolean> {
+  const policy = await policyOf(deps, account);
+  if (policy.mode !== 'required') return false;
+  return usableFactors(policy, await deps.factors.findByAccount(account.id)).every((f) => f.id === factor.id);
+}

@@ -1,0 +1,162 @@
+// Turning two-step verification off from the profile (where the organisation does not require
+// it): the user proves a current method once more — a code from the authenticator app, an
+// e-mail or SMS code sent on request, a recovery code, or a security key — and then every
+// factor and every recovery code of the account is removed (twofactor.disabled).
+import type { Context } from 'koa';
+import { totpSecretContext } from '../../src/factors/totp-secret.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { isAppError } from '../../src/errors.js';
+import { maskEmail, maskPhone } from '../../src/mail/mask.js';
+import type { FactorRecord } from '../../src/storage/postgres/factors.js';
+import type { InteractionDeps } from '../context.js';
+import { checkCode, sendCode } from '../enrol/code-factor.js';
+import { policyOf } from '../enrol/policy.js';
+import type { Translator } from '../i18n.js';
+import { renderMessage, renderPage, translatorFor } from '../render.js';
+import { lockedMessage } from '../signin/regulate.js';
+import type { ProfileViewer } from './auth.js';
+import { profileFlash } from './flash.js';
+
+type Form = { error?: string | undefined; notice?: string | undefined; status?: number };
+
+const binding = (viewer: ProfileViewer) => `profile-off:${viewer.session.uid}`;
+const sentKey = (viewer: ProfileViewer) => `profile-off-sent:${viewer.session.uid}`;
+const masked = (f: FactorRecord) => (f.kind === 'email' ? maskEmail(f.destination ?? '') : maskPhone(f.destination ?? ''));
+const back = (ctx: Context) => {
+  ctx.status = 303;
+  ctx.redirect('/account');
+};
+
+/** undefined when 2FA may be turned off; else the page that says why not. */
+async function refusal(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, tr: Translator): Promise<boolean> {
+  const policy = await policyOf(deps, viewer.account);
+  if (policy.mode !== 'required') return false;
+  renderMessage(ctx, deps.views, tr, { title: tr.t('profile_more.off_title'), paragraphs: [tr.t('profile_more.off_required')], link: { href: '/account', text: tr.t('profile.back') } }, 403);
+  return true;
+}
+
+export async function showDisable(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, form: Form = {}): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  if (await refusal(ctx, deps, viewer, tr)) return;
+  const factors = await deps.factors.findByAccount(viewer.account.id);
+  if (factors.length === 0) return back(ctx);
+  renderPage(
+    ctx,
+    deps.views,
+    tr,
+    'profile-disable',
+    {
+      title: tr.t('profile_more.off_title'),
+      csrf: deps.csrf.token(ctx),
+      codeFactors: factors.filter((f) => f.kind === 'email' || f.kind === 'sms').map((f) => ({ id: f.id, text: tr.t(`profile_more.off_send_${f.kind}`, { destination: masked(f) }) })),
+      hasKey: factors.some((f) => f.kind === 'webauthn'),
+      ...form,
+    },
+    form.status ?? 200,
+  );
+}
+
+/** "Send me a code" for one of the account's e-mail or SMS factors. */
+export async function sendDisableCode(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+  const factor = await deps.factors.findById(viewer.account.id, typeof body['factor'] === 'string' ? body['factor'] : '');
+  if (!factor || (factor.kind !== 'email' && factor.kind !== 'sms')) return showDisable(ctx, deps, viewer);
+  const problem = await sendCode(ctx, deps, tr, { binding: binding(viewer), accountId: viewer.account.id, channel: factor.kind, to: factor.destination ?? '' });
+  if (problem) return showDisable(ctx, deps, viewer, { error: problem, status: 429 });
+  await deps.store.set(sentKey(viewer), factor.id, 15 * 60);
+  return showDisable(ctx, deps, viewer, { notice: tr.t('profile_more.off_sent', { destination: masked(factor) }) });
+}
+
+/** Whether the typed code proves one of the account's methods. */
+async function proves(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, factors: FactorRecord[], typed: string): Promise<boolean> {
+  const accountId = viewer.account.id;
+  const recovery = deps.hashRecoveryCode(accountId, typed);
+  if (recovery && (await deps.recoveryCodes.consume(accountId, recovery)) !== undefined) return true;
+  for (const f of factors.filter((x) => x.kind === 'totp' && x.secretSealed)) {
+    const result = await deps.totp.check(deps.box.open(f.secretSealed!, totpSecretContext(f.id)), typed, f.lastStep ?? undefined);
+    if (result.ok && (await deps.factors.advanceStep(f.id, result.step))) return true;
+  }
+  if (await deps.store.get(sentKey(viewer))) {
+    // a sent code: checkCode counts a wrong one for the regulator
+    return (await checkCode(ctx, deps, binding(viewer), accountId, typed)) === undefined;
+  }
+  await deps.regulator.fail({ kind: 'second_factor', accountId, ip: ctx.ip });
+  return false;
+}
+
+export async function submitDisable(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  if (await refusal(ctx, deps, viewer, tr)) return;
+  const factors = await deps.factors.findByAccount(viewer.account.id);
+  if (factors.length === 0) return back(ctx);
+  const subject = { kind: 'second_factor' as const, accountId: viewer.account.id, ip: ctx.ip };
+  const verdict = await deps.regulator.check(subject);
+  if (!verdict.allowed) return showDisable(ctx, deps, viewer, { error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
+  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+  const typed = typeof body['code'] === 'string' ? body['code'].trim().slice(0, 64) : '';
+  if (!typed || !(await proves(ctx, deps, viewer, factors, typed))) return showDisable(ctx, deps, viewer, { error: tr.t('profile_more.off_wrong'), status: 400 });
+  await deps.regulator.succeed(subject, verdict);
+  return turnOff(ctx, deps, viewer, factors, 'code');
+}
+
+/** The security-key ceremony, as the proof instead of a code. */
+export async function showDisableKey(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, form: Form = {}): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  if (await refusal(ctx, deps, viewer, tr)) return;
+  const keys = (await deps.factors.findByAccount(viewer.account.id)).filter((f) => f.kind === 'webauthn');
+  if (keys.length === 0) return back(ctx);
+  const options = await deps.webauthn.authenticationOptions({ binding: binding(viewer), factors: keys });
+  renderPage(
+    ctx,
+    deps.views,
+    tr,
+    'webauthn',
+    {
+      title: tr.t('profile_more.off_title'),
+      heading: tr.t('profile_more.off_title'),
+      intro: tr.t('mfa.webauthn_intro'),
+      button: tr.t('mfa.webauthn_use'),
+      mode: 'authenticate',
+      autostart: false,
+      optionsJson: jsonForScriptElement(options),
+      action: '/account/two-step/off/key',
+      csrf: deps.csrf.token(ctx),
+      cancel: { href: '/account', text: tr.t('profile.back') },
+      error: form.error,
+    },
+    form.status ?? 200,
+  );
+}
+
+export async function submitDisableKey(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  if (await refusal(ctx, deps, viewer, tr)) return;
+  const factors = await deps.factors.findByAccount(viewer.account.id);
+  const keys = factors.filter((f) => f.kind === 'webauthn');
+  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+  let ok = false;
+  let reason: 'webauthn_failed' | 'webauthn_expired' = 'webauthn_failed';
+  try {
+    const verified = await deps.webauthn.verifyAuthentication({ binding: binding(viewer), response: typeof body['response'] === 'string' ? body['response'] : '', factors: keys });
+    // the counter only moves forward (a clone is refused, as at sign-in)
+    ok = await deps.factors.advanceSignCount(verified.factor.id, verified.newSignCount, verified.backedUp);
+  } catch (err) {
+    if (!isAppError(err) || !['webauthn_failed', 'webauthn_expired', 'webauthn_clone'].includes(err.code)) throw err;
+    if (err.code === 'webauthn_expired') reason = 'webauthn_expired';
+  }
+  if (!ok) return showDisableKey(ctx, deps, viewer, { error: tr.t(`mfa.${reason}`), status: 400 });
+  return turnOff(ctx, deps, viewer, factors, 'webauthn');
+}
+
+async function turnOff(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, factors: FactorRecord[], provenWith: string): Promise<void> {
+  const tr = translatorFor(ctx, deps.i18n);
+  const accountId = viewer.account.id;
+  for (const f of factors) await deps.factors.delete(accountId, f.id);
+  await deps.recoveryCodes.deleteAll(accountId);
+  await deps.accounts.savePreferredFactor(accountId, null);
+  await deps.store.del(sentKey(viewer));
+  await deps.audit.record({ type: 'twofactor.disabled', accountId, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { reason: 'turned_off', provenWith, removed: factors.length } });
+  await profileFlash(deps.store, viewer.session.uid).set(tr.t('profile_more.off_done'));
+  back(ctx);
+}
