@@ -96,21 +96,19 @@ function whatHappened(tr: Translator, type: AuditEventType, details: Record<stri
 export function createSecurityNotifier(deps: SecurityNotifierDeps): SecurityNotifier {
   const inFlight = new Set<Promise<void>>();
 
-  /** Two events saying the same (an explicit twofactor.enabled and the one derived here): one e-mail. */
+  /** Two events saying the same (the explicit twofactor.enabled and a first factor.enrolled): one e-mail. */
   async function firstWithin(accountId: string, type: AuditEventType, seconds = 30): Promise<boolean> {
     return (await deps.store.incr(`security-email:${accountId}:${type}`, seconds)) === 1;
   }
 
-  async function send(event: AuditEvent & { accountId: string }, inner: AuditLog): Promise<void> {
+  async function send(event: AuditEvent & { accountId: string }): Promise<void> {
     let type = event.type;
     const details = event.details ?? {};
     if (type === 'factor.enrolled' && (await deps.factors.findByAccount(event.accountId)).length === 1) type = 'twofactor.enabled';
     if (type === 'factor.removed' && details['remaining'] === 0) type = 'twofactor.disabled';
-    if (type === 'twofactor.enabled' || type === 'twofactor.disabled') {
-      if (!(await firstWithin(event.accountId, type))) return;
-      // derived from a factor event: the log says it too
-      if (type !== event.type) await inner.record({ ...event, type, details: { ...details, derivedFrom: event.type } });
-    }
+    // the enrolment and removal flows record twofactor.enabled/disabled themselves (enrol/policy.ts):
+    // whichever of the two events comes first sends the e-mail
+    if ((type === 'twofactor.enabled' || type === 'twofactor.disabled') && !(await firstWithin(event.accountId, type))) return;
     const account = await deps.accounts.findById(event.accountId);
     if (!account) return;
     const tr = deps.i18n.forLanguage(accountLanguage(account.locale));
@@ -150,7 +148,7 @@ export function createSecurityNotifier(deps: SecurityNotifierDeps): SecurityNoti
           await audit.record(event);
           const { accountId } = event;
           if (!accountId || !notifiedEvents.has(event.type) || event.details?.['notified'] === true) return;
-          inBackground(`security e-mail ${event.type}`, () => send({ ...event, accountId }, audit));
+          inBackground(`security e-mail ${event.type}`, () => send({ ...event, accountId }));
         },
       };
     },
