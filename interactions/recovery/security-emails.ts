@@ -54,7 +54,7 @@ export interface SecurityNotifier {
   settle(): Promise<void>;
 }
 
-const methodKey = (kind: unknown) => (kind === 'totp' || kind === 'email' || kind === 'sms' || kind === 'webauthn' ? `security_email.method_${kind}` : 'security_email.method_other');
+const methodKey = (kind: unknown) => (kind === 'totp' || kind === 'email' || kind === 'sms' || kind === 'webauthn' ? `security_email.method_${kind}` : 'security_email.method_unknown');
 
 /** The subject and the sentence that say what happened; undefined: nothing to send. */
 function whatHappened(tr: Translator, type: AuditEventType, details: Record<string, unknown>): { subject: string; what: string[] } | undefined {

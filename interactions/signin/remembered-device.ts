@@ -9,6 +9,7 @@ import type { NotHonouredReason } from '../../src/devices/devices.js';
 import { acr } from '../../src/oidc/authentication.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { InteractionDeps } from '../context.js';
+import { formatDayMonth } from '../format.js';
 import type { Translator } from '../i18n.js';
 import type { InteractionDetails } from '../load.js';
 import type { SignInState } from './state.js';
@@ -77,10 +78,10 @@ const forgottenBy = new Set(['profile', 'password_changed', 'factor_reset', 'sig
 /** The second-factor page's plain-words explanation of a device that was not honoured. */
 export function deviceNotice(tr: Translator, outcome: DeviceOutcome | undefined, client: string | undefined): string | undefined {
   if (!outcome?.reason || outcome.rememberedAt === undefined) return undefined;
-  const date = (ms: number) => new Intl.DateTimeFormat(tr.lang === 'en' ? 'en-GB' : tr.lang, { day: 'numeric', month: 'long' }).format(new Date(ms));
+  const date = (ms: number) => formatDayMonth(tr, new Date(ms));
   const values = { date: date(outcome.rememberedAt), count: outcome.rememberedDays ?? 0, client: client ?? tr.t('devices.the_app') };
   if (outcome.reason === 'forgotten') {
-    const by = outcome.forgottenReason && forgottenBy.has(outcome.forgottenReason) ? outcome.forgottenReason : 'other';
+    const by = outcome.forgottenReason && forgottenBy.has(outcome.forgottenReason) ? outcome.forgottenReason : 'unknown';
     return tr.t(`devices.not_honoured.forgotten_${by}`, { ...values, forgotten: date(outcome.forgottenAt ?? outcome.rememberedAt) });
   }
   return tr.t(`devices.not_honoured.${outcome.reason}`, values);
