@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
-import { codeIn, startInbox, type Inbox } from '../support/smtp-inbox.js';
+import { startInbox, type Inbox } from '../support/smtp-inbox.js';
 
 let app: TestApp;
 let inbox: Inbox;
@@ -60,7 +60,7 @@ describe('organisation policy at sign-in', () => {
     await page.getByLabel('A code by e-mail to your address').check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText(/We sent a 6-digit code to/).waitFor();
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
+    await page.getByLabel('6-digit code').fill(await inbox.nextCode(user.email));
     await page.getByRole('button', { name: 'Confirm and turn on' }).click();
     await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
     await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
@@ -82,7 +82,7 @@ describe('organisation policy at sign-in', () => {
     await submitPasswordForm(page, user);
     await page.getByText(/We sent a 6-digit code to/).waitFor();
     await expect(page.getByRole('button', { name: 'Use another method' }).count()).resolves.toBe(0);
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
+    await page.getByLabel('6-digit code').fill(await inbox.nextCode(user.email));
     await page.getByRole('button', { name: 'Confirm and turn on' }).click();
     await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
     await page.waitForURL((url) => url.href.startsWith(client.redirectUri));
@@ -105,7 +105,7 @@ describe('organisation policy at sign-in', () => {
     await page.getByRole('button', { name: 'Set up now' }).click();
     await page.getByText(/We sent a 6-digit code to/).waitFor();
     await expect(page.getByText('You will be signed out after you turn it on').count()).resolves.toBe(1);
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
+    await page.getByLabel('6-digit code').fill(await inbox.nextCode(user.email));
     await page.getByRole('button', { name: 'Confirm and turn on' }).click();
     await page.getByText('next, you are signed out and sign in again').waitFor();
     await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
@@ -117,7 +117,7 @@ describe('organisation policy at sign-in', () => {
     await submitPasswordForm(page, user);
     await page.getByLabel(/Code by e-mail/).check();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
+    await page.getByLabel('6-digit code').fill(await inbox.nextCode(user.email));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL((url) => url.href.startsWith(client.redirectUri));
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createUser } from '../support/fixtures.js';
-import { codeIn, startInbox, type Inbox } from '../support/smtp-inbox.js';
+import { startInbox, type Inbox } from '../support/smtp-inbox.js';
 
 let app: TestApp;
 let inbox: Inbox;
@@ -28,25 +28,25 @@ describe('my profile: security', () => {
     await page.goto(`${app.url}/account/add/email`);
     await submitPasswordForm(page, user);
     await page.getByRole('button', { name: 'Send a code' }).click();
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
+    await page.getByLabel('6-digit code').fill(await inbox.nextCode(user.email));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
 
     await page.getByRole('link', { name: 'Change address' }).click();
     await page.getByText('First, confirm it is still you').waitFor();
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(user.email)));
+    await page.getByLabel('6-digit code').fill(await inbox.nextCode(user.email));
     await page.getByRole('button', { name: 'Confirm' }).click();
     const fresh = `moved-${user.email}`;
     await page.getByLabel('New e-mail address for codes').fill(fresh);
     await page.getByRole('button', { name: 'Send a code' }).click();
-    await page.getByLabel('6-digit code').fill(codeIn(await inbox.next(fresh)));
+    await page.getByLabel('6-digit code').fill(await inbox.nextCode(fresh));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(`E-mail codes now go to ${fresh}`).waitFor();
 
     await page.getByRole('link', { name: 'Turn off two-step verification…' }).click();
     await page.getByRole('button', { name: /Send me a code by e-mail to/ }).click();
     await page.getByText('We sent a 6-digit code to').waitFor();
-    await page.getByLabel('Code or recovery code').fill(codeIn(await inbox.next(fresh)));
+    await page.getByLabel('Code or recovery code').fill(await inbox.nextCode(fresh));
     await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
     await page.getByText('Two-step verification is off: all your methods and recovery codes were removed').waitFor();
     await page.getByText('Two-step verification is off: your password alone signs you in').waitFor();

@@ -13,7 +13,7 @@ import { totpSecretContext } from '../../src/factors/totp-secret.js';
 import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/fixtures.js';
-import { codeIn, startInbox, type Inbox } from '../support/smtp-inbox.js';
+import { startInbox, type Inbox } from '../support/smtp-inbox.js';
 import { createUserAgent, type Step, type UserAgent } from '../support/user-agent.js';
 
 const clock = manualClock(Date.now());
@@ -65,7 +65,7 @@ describe('changing the address or number of a code method', () => {
 
     const old = await ua.follow(`${app.url}/account/factors/${factor.id}/change`);
     expect(old.body).toContain('First, confirm it is still you');
-    const oldCode = codeIn(await inbox.next(user.email));
+    const oldCode = await inbox.nextCode(user.email);
     // the new address cannot be given before the old one is proven (a hand-made form, CSRF token included)
     const csrf = /name="csrf" value="([^"]+)"/.exec(old.body)![1]!;
     const early = await ua.follow(`${app.url}/account/factors/${factor.id}/change/new`, {
@@ -85,7 +85,7 @@ describe('changing the address or number of a code method', () => {
     const fresh = `new-${user.email}`;
     const confirm = await ua.submit(same, /\/change\/new$/, { destination: fresh });
     expect(confirm.body).toContain('We sent a 6-digit code to');
-    const done = await ua.submit(confirm, /\/change\/confirm$/, { code: codeIn(await inbox.next(fresh)) });
+    const done = await ua.submit(confirm, /\/change\/confirm$/, { code: await inbox.nextCode(fresh) });
     expect(done.url).toBe(`${app.url}/account`);
     expect(done.body).toContain(`E-mail codes now go to ${fresh}`);
     expect((await app.services.factors.findById(user.id, factor.id))!.destination).toBe(fresh);
@@ -126,7 +126,7 @@ describe('turning two-step verification off', () => {
     expect(await app.services.factors.findByAccount(user.id)).toHaveLength(2);
     const sent = await ua.submit(wrong, /\/two-step\/off\/send$/, {}); // the first "send me a code" form: e-mail
     expect(sent.body).toContain('We sent a 6-digit code to');
-    const off = await ua.submit(sent, /\/two-step\/off$/, { code: codeIn(await inbox.next(user.email)) });
+    const off = await ua.submit(sent, /\/two-step\/off$/, { code: await inbox.nextCode(user.email) });
     expect(off.url).toBe(`${app.url}/account`);
     expect(off.body).toContain('Two-step verification is off: all your methods and recovery codes were removed');
     expect(await app.services.factors.findByAccount(user.id)).toHaveLength(0);
@@ -203,7 +203,7 @@ describe('the organisation policy on the profile', () => {
     const form = await ua.follow(`${app.url}/account/add/email`);
     expect(form.body).toContain('this replaces Text message to +31612345603');
     const confirm = await ua.submit(form, /\/account\/add\/email$/, { destination: user.email });
-    await ua.submit(confirm, /\/confirm$/, { code: codeIn(await inbox.next(user.email)) });
+    await ua.submit(confirm, /\/confirm$/, { code: await inbox.nextCode(user.email) });
     const kinds = (await app.services.factors.findByAccount(user.id)).map((f) => f.kind);
     expect(kinds).toEqual(['email']);
     const [removed] = await app.services.audit.findRecent({ accountId: user.id, type: 'factor.removed' });
@@ -220,7 +220,7 @@ describe('the organisation policy on the profile', () => {
     expect(profile.body).toContain('You will be signed out after you turn it on');
     const form = await ua.follow(`${app.url}/account/add/email`);
     const confirm = await ua.submit(form, /\/account\/add\/email$/, { destination: user.email });
-    const codes = await ua.submit(confirm, /\/confirm$/, { code: codeIn(await inbox.next(user.email)) });
+    const codes = await ua.submit(confirm, /\/confirm$/, { code: await inbox.nextCode(user.email) });
     expect(codes.body).toContain('next, you are signed out and sign in again');
     const out = await ua.submit(codes, /\/account\/activated$/, {});
     expect(out.body).toContain('so you were signed out');
@@ -261,8 +261,8 @@ describe('sessions and activity', () => {
     const page = await ua.follow(`${app.url}/account`);
     const activity = /<section aria-labelledby="activity-heading">([\s\S]*?)<\/section>/.exec(page.body)![1]!;
     expect(activity).toContain('Recent security activity');
-    expect(activity).toMatch(/<td>Method changed \(name\): e-mail codes<\/td><td>[^<]+UTC<\/td><td>Chrome on Linux<\/td><td>[:.\w]*127\.0\.0\.1<\/td>/);
-    expect(activity).toContain('<td>Signed in</td>');
+    expect(activity).toMatch(/<td data-label="What">Method changed \(name\): e-mail codes<\/td><td data-label="When">[^<]+UTC<\/td><td data-label="Browser">Chrome on Linux<\/td><td data-label="IP address">[:.\w]*127\.0\.0\.1<\/td>/);
+    expect(activity).toContain('<td data-label="What">Signed in</td>');
   });
 });
 

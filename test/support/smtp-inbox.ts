@@ -12,6 +12,8 @@ export interface Inbox {
    * matches (others stay unread): security e-mails arrive beside codes and links.
    */
   next(to: string, subject?: RegExp): Promise<ParsedMail>;
+  /** The code in the next unread sign-in-code e-mail to `to` (security e-mails stay unread). */
+  nextCode(to: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export async function startInbox(): Promise<Inbox> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return {
+  const inbox: Inbox = {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     async next(to, subject) {
@@ -49,9 +51,16 @@ export async function startInbox(): Promise<Inbox> {
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    async nextCode(to) {
+      return codeIn(await inbox.next(to, codeSubject));
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return inbox;
 }
+
+/** The subject of every code e-mail (sign-in and confirming an address), in English. */
+const codeSubject = /sign-in code/;
 
 /** The 6-digit code in a sign-in-code e-mail's text part. */
 export const codeIn = (mail: ParsedMail): string => /\b(\d{6})\b/.exec(mail.text ?? '')![1]!;
