@@ -1,6 +1,8 @@
 // What the bench left in Redis, by kind of key: MEMORY USAGE (SAMPLES 0: exact for hashes and
 // sets) of every key under the run's prefix. Key layout from src/oidc/adapter.ts:
-// oidc:<Model>:<id>, oidc:<Model>:uid:<uid>, oidc:grant:<grantId> (set of a grant's keys).
+// oidc:<Model>:<id>, oidc:<Model>:uid:<uid>, oidc:grant:<grantId> (set of a grant's keys),
+// oidc:account:<accountId>[:sessions] (sets of an account's records), and the session-end
+// markers of src/oidc/session-end.ts.
 import type { Redis } from 'ioredis';
 
 export interface KeyKind {
@@ -14,6 +16,8 @@ export interface KeyKind {
 export function kindOf(logicalKey: string): string {
   const parts = logicalKey.split(':');
   if (parts[0] === 'oidc' && parts[1] === 'grant') return 'grant set (oidc:grant:*)';
+  if (parts[0] === 'oidc' && parts[1] === 'account') return parts[3] === 'sessions' ? 'account sessions set (oidc:account:*:sessions)' : 'account records set (oidc:account:*)';
+  if (parts[0] === 'session-end') return 'session-end marker (session-end:*)';
   if (parts[0] === 'oidc' && parts[2] === 'uid') return `${parts[1]} uid pointer`;
   if (parts[0] === 'oidc' && parts[2] === 'userCode') return `${parts[1]} userCode pointer`;
   if (parts[0] === 'oidc') return parts[1] ?? 'oidc';

@@ -246,7 +246,10 @@ async function main() {
     const signInKeysBytes = signInKinds.reduce((sum, [, k]) => sum + k.bytes, 0);
     // Little's law: at one sign-in per second, each kind holds (its bytes per sign-in × its TTL)
     const retainedAtOnePerSecond = signInKinds.reduce((sum, [, k]) => sum + (k.bytes / signInsCompleted) * Math.max(k.ttlMax, 0), 0);
-    const bytesPerSessionWithUid = sessions ? Math.round((sessions.bytes + (kinds['Session uid pointer']?.bytes ?? 0)) / sessions.keys) : NaN;
+    // what one more session costs: its record, its uid pointer, its session-end marker, and its
+    // share of the per-account index sets (a member per session and per token)
+    const perSessionKinds = ['Session uid pointer', 'session-end marker (session-end:*)', 'account records set (oidc:account:*)', 'account sessions set (oidc:account:*:sessions)'];
+    const bytesPerSessionWithUid = sessions ? Math.round((sessions.bytes + perSessionKinds.reduce((sum, kind) => sum + (kinds[kind]?.bytes ?? 0), 0)) / sessions.keys) : NaN;
     durations.total = round((performance.now() - t0) / 1000, 2);
 
     const result = {

@@ -8,6 +8,7 @@ import type { Context } from 'koa';
 import type { NotHonouredReason } from '../../src/devices/devices.js';
 import { acr } from '../../src/oidc/authentication.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
+import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import type { InteractionDeps } from '../context.js';
 import { formatDayMonth } from '../format.js';
 import type { Translator } from '../i18n.js';
@@ -46,17 +47,16 @@ function freshFactorDemanded(details: InteractionDetails): boolean {
 }
 
 /** Check the browser's device cookie of this account (once per sign-in, after the password). */
-export async function checkRememberedDevice(ctx: Context, deps: InteractionDeps, details: InteractionDetails, account: Account): Promise<DeviceOutcome> {
-  const org = await deps.organisations.findById(account.organisationId);
-  const days = org?.policy.rememberDeviceDays ?? 0;
+export async function checkRememberedDevice(ctx: Context, deps: InteractionDeps, details: InteractionDetails, account: Account, policy: TwoFactorPolicy): Promise<DeviceOutcome> {
+  const days = policy.rememberDeviceDays;
   const token = ctx.cookies.get(deps.devices.cookieName(account.id));
-  if (!token || !org || days === 0) return { days };
+  if (!token || days === 0) return { days };
   const verdict = await deps.devices.check({
     accountId: account.id,
     token,
     ip: ctx.ip,
     userAgent: ctx.get('user-agent'),
-    ipRule: org.policy.rememberIpRule,
+    ipRule: policy.rememberIpRule,
     freshFactorDemanded: freshFactorDemanded(details),
     clientId: String(details.params['client_id'] ?? ''),
   });

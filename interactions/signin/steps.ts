@@ -106,7 +106,7 @@ export async function nextStep(deps: InteractionDeps, details: InteractionDetail
   const usable = usableFactors(policy, factors);
   if (usable.length === 0) return whenNoFactor(deps, details, state, account, policy, () => demandsSecondFactor(deps, details));
   // a remembered device skips the second factor (remembered-device.ts says when it may not)
-  if (ctx && known && state.device === undefined) state.device = await checkRememberedDevice(ctx, deps, details, account);
+  if (ctx && known && state.device === undefined) state.device = await checkRememberedDevice(ctx, deps, details, account, policy);
   if (state.device?.honoured) return { step: 'finish', state };
   const methods = methodsOf(account, usable, unusedRecoveryCodes);
   const chosen = methods.find((m) => m.id === state.method) ?? (methods.length === 1 ? methods[0] : undefined);
