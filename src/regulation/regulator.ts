@@ -53,6 +53,11 @@ export interface Regulator {
    * when it found no counter at all there is nothing to reset and no round trip is made.
    */
   succeed(subject: Subject, checked?: Verdict): Promise<void>;
+  /**
+   * An administrator's unlock: clear the account's counters — its second-factor counter and its
+   * password counters from every address (IP-wide counters stay: they protect everyone).
+   */
+  unlock(account: { login: string; accountId: string }): Promise<void>;
 }
 
 export function createRegulator(opts: { redis?: Redis | undefined; prefix: string; rules?: Rule[] }): Regulator {
@@ -67,6 +72,12 @@ export function createRegulator(opts: { redis?: Redis | undefined; prefix: strin
       const key = rule.key(subject);
       return key === undefined ? [] : [{ rule, limiter, key }];
     });
+
+  // per-login password keys are (login, IP): to clear a login from every IP they are found by
+  // their prefix (SCAN in Redis; a record of the keys used, in memory)
+  const perLogin = rules.filter(({ rule }) => rule.resetOnSuccess && rule.key({ kind: 'password', login: 'x', ip: 'y' }) !== undefined);
+  const memoryKeys = new Map<string, Set<string>>();
+  const loginPrefix = (login: string) => `${h(login)}:`;
 
   const unavailable = (err: unknown) => new AppError('storage_unavailable', 503, 'attempt counters unavailable', { cause: err });
 
@@ -92,6 +103,11 @@ export function createRegulator(opts: { redis?: Redis | undefined; prefix: strin
     },
 
     async fail(subject) {
+      if (!opts.redis && subject.kind === 'password') {
+        const keys = memoryKeys.get(h(subject.login)) ?? new Set<string>();
+        for (const { rule } of perLogin) keys.add(rule.key(subject)!);
+        memoryKeys.set(h(subject.login), keys);
+      }
       const results = await Promise.all(
         applicable(subject).map(async ({ rule, limiter, key }) => {
           try {
@@ -115,6 +131,25 @@ export function createRegulator(opts: { redis?: Redis | undefined; prefix: strin
       } catch (err) {
         throw unavailable(err);
       }
+    },
+
+    async unlock({ login, accountId }) {
+      const secondFactor = applicable({ kind: 'second_factor', accountId, ip: '' }).filter(({ rule }) => rule.resetOnSuccess);
+      await Promise.all(secondFactor.map(({ limiter, key }) => limiter.delete(key)));
+      for (const { rule, limiter } of perLogin) {
+        if (opts.redis) {
+          const pattern = `${opts.prefix}regulation:${rule.name}:${loginPrefix(login)}*`;
+          let cursor = '0';
+          do {
+            const [next, keys] = await opts.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+            if (keys.length) await opts.redis.del(...keys);
+            cursor = next;
+          } while (cursor !== '0');
+        } else {
+          for (const key of memoryKeys.get(h(login)) ?? []) if (key.startsWith(loginPrefix(login))) await limiter.delete(key);
+        }
+      }
+      memoryKeys.delete(h(login));
     },
   };
 }

@@ -74,6 +74,18 @@ describe.each(variants)('regulator (%s)', (_name, make) => {
     expect((await r.check(pwd('fresh@example.com', '198.51.100.78'))).allowed).toBe(true);
   });
 
+  it("an administrator's unlock clears the login from every address and the account's second factor, not the IP-wide counters", async () => {
+    const r = make();
+    for (const ip of ['192.0.2.10', '192.0.2.11']) for (let i = 0; i < 5; i++) await r.fail(pwd('Locked@Example.com', ip));
+    for (let i = 0; i < 10; i++) await r.fail(mfa('acc-locked'));
+    for (let i = 0; i < 5; i++) await r.fail(pwd('neighbour@example.com', '192.0.2.10'));
+    await r.unlock({ login: 'locked@example.com', accountId: 'acc-locked' });
+    expect((await r.check(pwd('locked@example.com', '192.0.2.10'))).allowed).toBe(true);
+    expect((await r.check(pwd('locked@example.com', '192.0.2.11'))).allowed).toBe(true);
+    expect((await r.check(mfa('acc-locked'))).allowed).toBe(true);
+    expect((await r.check(pwd('neighbour@example.com', '192.0.2.10'))).allowed).toBe(false);
+  });
+
   it('a lock lifts itself', async () => {
     const quick = defaultRules.map((rule) => ({ ...rule, lockSeconds: 1, points: rule.name === 'pwd-login-ip' ? 2 : rule.points }));
     const r = make(quick);
