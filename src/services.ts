@@ -32,6 +32,7 @@ import type { Db } from './storage/postgres/db.js';
 import { openPostgres } from './storage/postgres/open.js';
 import type { OrganisationsRepo } from './storage/postgres/organisations.js';
 import type { RolesRepo } from './storage/postgres/roles.js';
+import type { AccountAdminRepo } from './storage/postgres/account-admin.js';
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
 import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
 import type { ShortLivedStore } from './storage/short-lived/store.js';
@@ -56,6 +57,8 @@ export interface Services extends RecoveryServices {
   clients: ClientsRepo;
   organisations: OrganisationsRepo;
   roles: RolesRepo;
+  /** administrators' queries and changes of accounts (the admin API) */
+  accountAdmin: AccountAdminRepo;
   audit: AuditLog;
   hasher: PasswordHasher;
   csrf: Csrf;
@@ -162,6 +165,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     clients,
     organisations: repos.organisations,
     roles: repos.roles,
+    accountAdmin: repos.accountAdmin,
     audit: recovery.securityEmails.wrap(audit),
     ...recovery,
     hasher,

@@ -53,6 +53,7 @@ export function renderLinkProblem(ctx: Context, deps: Pick<InteractionDeps, 'vie
     email_confirmation: tr.t('links.next_email_confirmation'),
     cancel_reset: tr.t('links.next_cancel_reset'),
     not_me: tr.t('links.next_not_me'),
+    invitation: tr.t('links.next_invitation'),
   };
   const heading = problem.reason === 'used' ? tr.t('links.used_heading') : problem.reason === 'expired' ? tr.t('links.expired_heading') : tr.t('links.unknown_heading');
   const body = problem.reason === 'used' ? tr.t('links.used') : problem.reason === 'expired' ? tr.t('links.expired') : tr.t('links.unknown');

@@ -66,13 +66,17 @@ export async function submitForgot(ctx: Context, deps: InteractionDeps): Promise
   });
 }
 
-function newPasswordForm(tr: Translator, token: string, email: string): RecoveryPage {
+/** The texts of the page: a reset, or an invitation's first password. */
+const wording = (purpose: LinkRecord['purpose']) => (purpose === 'invitation' ? 'invitation' : 'reset_password');
+
+function newPasswordForm(tr: Translator, token: string, email: string, purpose: LinkRecord['purpose']): RecoveryPage {
+  const w = wording(purpose);
   return {
-    title: tr.t('reset_password.title'),
-    paragraphs: [tr.t('reset_password.intro', { email: maskEmail(email) })],
+    title: tr.t(`${w}.title`),
+    paragraphs: [tr.t(`${w}.intro`, { email: maskEmail(email) })],
     form: {
       action: `/recovery/link/${token}`,
-      button: tr.t('reset_password.submit'),
+      button: tr.t(`${w}.submit`),
       username: email,
       fields: [{ name: 'password', label: tr.t('reset_password.new'), type: 'password', autocomplete: 'new-password', hint: tr.t('password_change.rules', { min: passwordLimits.min }) }],
     },
@@ -83,7 +87,7 @@ export async function showPasswordReset(ctx: Context, deps: InteractionDeps, tok
   const tr = translatorFor(ctx, deps.i18n);
   const account = await deps.accounts.findById(record.accountId);
   if (!account || account.disabledAt) return renderLinkProblem(ctx, deps, tr, { ok: false, reason: 'unknown' });
-  renderRecovery(ctx, deps, tr, newPasswordForm(tr, token, account.email));
+  renderRecovery(ctx, deps, tr, newPasswordForm(tr, token, account.email, record.purpose));
 }
 
 export async function submitPasswordReset(ctx: Context, deps: InteractionDeps, token: string, record: LinkRecord): Promise<void> {
@@ -92,16 +96,23 @@ export async function submitPasswordReset(ctx: Context, deps: InteractionDeps, t
   if (!account || account.disabledAt) return renderLinkProblem(ctx, deps, tr, { ok: false, reason: 'unknown' });
   const password = formField(ctx, 'password');
   const problem = checkNewPassword(password, { email: account.email });
-  if (problem) return renderRecovery(ctx, deps, tr, { ...newPasswordForm(tr, token, account.email), error: tr.t(`password_change.${problem}`, { min: passwordLimits.min, max: passwordLimits.max }) }, 400);
+  if (problem) return renderRecovery(ctx, deps, tr, { ...newPasswordForm(tr, token, account.email, record.purpose), error: tr.t(`password_change.${problem}`, { min: passwordLimits.min, max: passwordLimits.max }) }, 400);
   const taken = await deps.links.take(token);
   if (!taken.ok) return renderLinkProblem(ctx, deps, tr, taken);
   await deps.accounts.savePasswordHash(account.id, await deps.hasher.hash(password));
-  await signOutEverywhere(deps, account.id, 'password_changed', requestContext(ctx));
-  await deps.audit.record({ type: 'password.changed', accountId: account.id, ...requestContext(ctx), details: { via: 'reset' } });
+  if (record.purpose === 'invitation') {
+    // the link reached the address: it is confirmed; the user knows what they just did (no security e-mail)
+    if (await deps.accounts.markEmailVerified(account.id, account.email)) await deps.audit.record({ type: 'email.confirmed', accountId: account.id, ...requestContext(ctx), details: { via: 'invitation' } });
+    await deps.audit.record({ type: 'password.changed', accountId: account.id, ...requestContext(ctx), details: { via: 'invitation', notified: true } });
+  } else {
+    await signOutEverywhere(deps, account.id, 'password_changed', requestContext(ctx));
+    await deps.audit.record({ type: 'password.changed', accountId: account.id, ...requestContext(ctx), details: { via: 'reset' } });
+  }
   const returnTo = signInReturn(record.data['returnTo']);
+  const w = wording(record.purpose);
   renderRecovery(ctx, deps, tr, {
-    title: tr.t('reset_password.done_title'),
-    paragraphs: [tr.t('reset_password.done'), tr.t('reset_password.done_next')],
+    title: tr.t(`${w}.done_title`),
+    paragraphs: [tr.t(`${w}.done`), tr.t(`${w}.done_next`)],
     link: onwards(tr, returnTo),
   });
 }

@@ -22,6 +22,8 @@ const pages: Record<LinkPurpose, { show: LinkPage; submit: LinkPage }> = {
   email_confirmation: { show: showConfirmEmail, submit: (ctx, deps, token) => submitConfirmEmail(ctx, deps, token) },
   cancel_reset: { show: showCancelReset, submit: submitCancelReset },
   not_me: { show: showNotMe, submit: (ctx, deps, token) => submitNotMe(ctx, deps, token) },
+  // an invitation sets the first password on the same page as a reset, in its own words
+  invitation: { show: showPasswordReset, submit: submitPasswordReset },
 };
 
 export function createRecoveryRouter(deps: InteractionDeps) {

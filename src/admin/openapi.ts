@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { auditEventView, auditQuery } from './audit.js';
 import { clientChange, clientInput, clientView, clientWithSecret } from './client-schemas.js';
+import { bulkBody, bulkResult, reasonBody, userChange, userDetailView, userInput, userQuery, userView } from './user-schemas.js';
 import { organisationChange, organisationInput, organisationView } from './organisation-schemas.js';
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
@@ -19,6 +20,18 @@ const errors = {
   '403': error('the token lacks the admin scope, or the caller lacks the role'),
 };
 const organisationIdParam = { name: 'organisationId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const userIdParam = { name: 'userId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const notYours = error('no such user (or not in your organisation)');
+/** POST on a user: optional request body, a response without one or with `response` */
+const userAction = (summary: string, operationId: string, body?: string, response?: { code: string; schema: string }) => ({
+  parameters: [userIdParam],
+  post: {
+    summary,
+    operationId,
+    ...(body ? { requestBody: { required: true, ...json(body) } } : {}),
+    responses: { ...(response ? { [response.code]: { description: 'done', ...json(response.schema) } } : { '204': { description: 'done' } }), ...errors, '404': notYours },
+  },
+});
 const clientIdParam = { name: 'clientId', in: 'path', required: true, schema: { type: 'string' } };
 const pageParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
@@ -55,6 +68,16 @@ export function openApiDocument(issuer: string) {
         OrganisationChange: schema(organisationChange, 'input'),
         Organisation: schema(organisationView, 'output'),
         OrganisationPage: pageOf('Organisation'),
+        UserInput: schema(userInput, 'input'),
+        UserChange: schema(userChange, 'input'),
+        User: schema(userView, 'output'),
+        UserDetail: schema(userDetailView, 'output'),
+        UserPage: pageOf('User'),
+        Reason: schema(reasonBody, 'input'),
+        BulkRequest: schema(bulkBody, 'input'),
+        BulkResult: schema(bulkResult, 'output'),
+        ConfirmationOutcome: { type: 'object', required: ['outcome'], properties: { outcome: { type: 'string', enum: ['sent'] } } },
+        ResetOutcome: { type: 'object', required: ['removed'], properties: { removed: { type: 'integer', description: 'how many methods were removed' } } },
         AuditEvent: schema(auditEventView, 'output'),
         AuditEventPage: pageOf('AuditEvent'),
         Error: {
@@ -98,6 +121,51 @@ export function openApiDocument(issuer: string) {
             ...pageParams,
           ],
           responses: { '200': { description: 'a page of events', ...json('AuditEventPage') }, ...errors },
+        },
+      },
+      '/users': {
+        get: {
+          summary: 'Search users (an org_admin sees their own organisation only)',
+          operationId: 'listUsers',
+          parameters: [...Object.entries((schema(userQuery, 'input') as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', schema: s })), ...pageParams],
+          responses: { '200': { description: 'a page of users, in e-mail order', ...json('UserPage') }, ...errors },
+        },
+        post: {
+          summary: 'Create a user; an invitation e-mail carries a link to set the password (7 days)',
+          operationId: 'createUser',
+          requestBody: { required: true, ...json('UserInput') },
+          responses: { '201': { description: 'created; `invitation` says whether the e-mail was sent', ...json('User') }, ...errors, '409': error('e-mail address taken') },
+        },
+      },
+      '/users/{userId}': {
+        parameters: [userIdParam],
+        get: { summary: 'Read a user with their enrolled methods (never secrets)', operationId: 'getUser', responses: { '200': { description: 'the user', ...json('UserDetail') }, ...errors, '404': notYours } },
+        patch: {
+          summary: 'Rename, disable or enable (disabling signs out everywhere), set roles (admin only)',
+          operationId: 'updateUser',
+          requestBody: { required: true, ...json('UserChange') },
+          responses: { '200': { description: 'the user', ...json('User') }, ...errors, '404': notYours },
+        },
+      },
+      '/users/{userId}/unlock': userAction('Clear the wrong-password and wrong-code locks of a user', 'unlockUser'),
+      '/users/{userId}/sign-out': userAction('Sign a user out everywhere (sessions, grants, tokens) and forget their devices', 'signOutUser', 'Reason'),
+      '/users/{userId}/devices/forget': userAction('Forget every remembered device of a user', 'forgetUserDevices'),
+      '/users/{userId}/confirmation-email': userAction('Send the e-mail confirmation link again', 'sendConfirmation', undefined, { code: '200', schema: 'ConfirmationOutcome' }),
+      '/users/{userId}/two-factor/reset': userAction('Reset (turn off) two-step verification: every method and recovery code removed, signed out; the user is told by e-mail', 'resetTwoFactor', 'Reason', { code: '200', schema: 'ResetOutcome' }),
+      '/users/bulk/confirmation-emails': {
+        post: {
+          summary: 'Send the confirmation link to every unconfirmed user you can see (dry run by default)',
+          operationId: 'bulkConfirmationEmails',
+          requestBody: { required: false, ...json('BulkRequest') },
+          responses: { '200': { description: 'who would receive it, or who did', ...json('BulkResult') }, ...errors },
+        },
+      },
+      '/users/bulk/two-factor/reset': {
+        post: {
+          summary: "Reset two-step verification for every user of an organisation who has it (dry run by default; a reason is required for the real run)",
+          operationId: 'bulkResetTwoFactor',
+          requestBody: { required: true, ...json('BulkRequest') },
+          responses: { '200': { description: 'who would be affected, or who was', ...json('BulkResult') }, ...errors },
         },
       },
       '/organisations': {

@@ -4,16 +4,16 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import type { Context, Middleware, Next } from 'koa';
-import type Provider from 'oidc-provider';
-import type { Services } from '../services.js';
+import type { InteractionDeps } from '../../interactions/context.js';
 import { authenticateAdmin, type AdminPrincipal } from './auth.js';
 import { clientRoutes } from './clients.js';
 import { ApiError, apiErrors } from './errors.js';
 import { auditRoutes } from './audit.js';
 import { openApiDocument } from './openapi.js';
 import { organisationRoutes } from './organisations.js';
+import { userRoutes } from './users.js';
 
-export type AdminApiDeps = Pick<Services, 'config' | 'clock' | 'log' | 'clients' | 'audit' | 'accounts' | 'roles' | 'organisations'> & { provider(): Provider };
+export type AdminApiDeps = InteractionDeps;
 
 export const adminPrefix = '/admin/v1';
 
@@ -60,5 +60,6 @@ function createAdminRouter(deps: AdminApiDeps) {
   clientRoutes(router, deps, principal);
   organisationRoutes(router, deps, principal);
   auditRoutes(router, deps, principal);
+  userRoutes(router, deps, principal);
   return router;
 }

@@ -7,7 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { ShortLivedStore } from '../storage/short-lived/store.js';
 
-export type LinkPurpose = 'factor_reset' | 'password_reset' | 'email_confirmation' | 'cancel_reset' | 'not_me';
+export type LinkPurpose = 'factor_reset' | 'password_reset' | 'email_confirmation' | 'cancel_reset' | 'not_me' | 'invitation';
 
 /** Default lifetimes in seconds (cancel_reset is given per link: the cool-off plus a margin). */
 export const linkLifetimes: Record<LinkPurpose, number> = {
@@ -16,6 +16,8 @@ export const linkLifetimes: Record<LinkPurpose, number> = {
   email_confirmation: 48 * 60 * 60,
   cancel_reset: 24 * 60 * 60,
   not_me: 7 * 24 * 60 * 60,
+  // an administrator created the account: the first password is set through this link
+  invitation: 7 * 24 * 60 * 60,
 };
 
 export interface LinkRecord {

@@ -44,6 +44,9 @@ export type AuditEventType =
   | 'account.signed_out_everywhere'
   // issue 6: administration
   | 'account.roles_changed'
+  | 'account.invited'
+  | 'account.updated'
+  | 'account.unlocked'
   | 'organisation.created'
   | 'organisation.updated';
 

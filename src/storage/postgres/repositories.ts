@@ -1,6 +1,7 @@
 // Every Postgres repository over one pool, built the same way by the server, the CLI and the
 // tests.
 import type { SecretBox } from '../../crypto/secret-box.js';
+import { createAccountAdminRepo } from './account-admin.js';
 import { createAccountsRepo } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import { createClientsRepo } from './clients.js';
@@ -14,6 +15,7 @@ import { createSigningKeysRepo } from './signing-keys.js';
 export function createRepositories(db: Db, box: SecretBox, opts: { onClientChange?: (clientId: string) => void } = {}) {
   return {
     accounts: createAccountsRepo(db),
+    accountAdmin: createAccountAdminRepo(db),
     clients: createClientsRepo(db, box, opts.onClientChange ? { onChange: opts.onClientChange } : {}),
     organisations: createOrganisationsRepo(db),
     audit: createAuditLog(db),

@@ -1,0 +1,28 @@
+// An administrator created an account without a password: the invitation e-mail carries a
+// single-use link (7 days) to set it, which also confirms the address.
+import { linkLifetimes } from '../../src/links/links.js';
+import type { Account } from '../../src/storage/postgres/accounts.js';
+import type { ConfirmationDeps } from './confirm-email.js';
+import { accountLanguage, describeDuration } from './describe.js';
+import { sendLinkEmail } from './pages.js';
+
+export type InvitationResult = 'sent' | 'delivery_failed';
+
+export async function sendInvitation(deps: ConfirmationDeps, account: Pick<Account, 'id' | 'email' | 'locale'>, opts: { by: Record<string, string> }): Promise<InvitationResult> {
+  const tr = deps.i18n.forLanguage(accountLanguage(account.locale));
+  const link = await deps.links.issue('invitation', account.id, { data: { email: account.email } });
+  try {
+    await sendLinkEmail(deps, tr, {
+      to: account.email,
+      subject: tr.t('invitation.email_subject', { product: tr.t('product') }),
+      heading: tr.t('invitation.email_heading'),
+      paragraphs: [tr.t('invitation.email_intro', { product: tr.t('product'), email: account.email }), tr.t('invitation.email_valid', { duration: describeDuration(tr, linkLifetimes.invitation) })],
+      button: { url: link.url, text: tr.t('invitation.email_button') },
+      category: 'invitation',
+    });
+  } catch {
+    return 'delivery_failed';
+  }
+  await deps.audit.record({ type: 'account.invited', accountId: account.id, details: opts.by });
+  return 'sent';
+}
