@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { isAppError } from '../errors.js';
 import { createLogger } from '../log.js';
+import { applyCommands } from './apply.js';
 import { clientCommands } from './clients.js';
 import { usageError, type Command, type CommandContext, type ParsedCommandArgs } from './command.js';
 import { processIo, println, type Io } from './io.js';
@@ -19,7 +20,7 @@ import { userCommands } from './users.js';
 /** Logs go to stderr, one level quieter than the server's: the command's output is the report. */
 const cliLogger = (config: Config) => createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination({ fd: 2, sync: true }));
 
-export const commands: Command[] = [...migrateCommands, ...clientCommands, ...userCommands, ...roleCommands, ...orgCommands, policyCommand, ...keyCommands];
+export const commands: Command[] = [...migrateCommands, ...clientCommands, ...userCommands, ...roleCommands, ...orgCommands, policyCommand, ...keyCommands, ...applyCommands];
 
 const groups = [...new Set(commands.map((c) => c.name.split(' ')[0]!))];
 
