@@ -12,11 +12,11 @@ export type Delivery = { ok: true; expiresAt: Date } | { ok: false; reason: 'coo
 export async function deliverCode(
   deps: Pick<InteractionDeps, 'codes' | 'mailer' | 'sms' | 'config' | 'log'>,
   tr: Translator,
-  opts: { binding: string; accountId: string; channel: Channel; to: string; client?: string | undefined; ip?: string | undefined },
+  opts: { binding: string; accountId: string; channel: Channel; to: string; client?: string | undefined; ip?: string | undefined; ttlSeconds?: number | undefined },
 ): Promise<Delivery> {
-  const issued = await deps.codes.issue(opts.binding, opts.accountId);
+  const seconds = opts.ttlSeconds ?? deps.config.secondFactor.codeTtlSeconds;
+  const issued = await deps.codes.issue(opts.binding, opts.accountId, { ttlSeconds: seconds });
   if (!issued.ok) return { ok: false, reason: issued.reason, retryAt: issued.retryAt };
-  const seconds = deps.config.secondFactor.codeTtlSeconds;
   try {
     if (opts.channel === 'email') {
       const mail = renderEmail('sign-in-code', tr, { code: issued.code, validSeconds: seconds, client: opts.client, ip: opts.ip });

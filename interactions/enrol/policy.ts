@@ -13,6 +13,14 @@ export async function policyOf(deps: Pick<InteractionDeps, 'organisations'>, acc
   return (await deps.organisations.findById(account.organisationId))?.policy ?? defaultPolicy;
 }
 
+/** The limits of a sign-in's codes: the organisation's, else the server's. */
+export function codeLimits(deps: Pick<InteractionDeps, 'config'>, policy: TwoFactorPolicy): { maxWrongCodes: number; codeTtlSeconds: number } {
+  return {
+    maxWrongCodes: policy.maxWrongCodes ?? deps.config.secondFactor.maxWrongCodes,
+    codeTtlSeconds: policy.codeTtlSeconds ?? deps.config.secondFactor.codeTtlSeconds,
+  };
+}
+
 /**
  * The enrolled factors that count: none when the organisation turned two-step verification
  * off, else those of an allowed kind (a factor of a kind no longer allowed is not offered).

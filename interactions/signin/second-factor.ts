@@ -20,7 +20,7 @@ import { signInStates } from './state.js';
 import { finishSignIn, type Method } from './steps.js';
 
 import { checkMethod, codeBinding, type FactorStep } from './check-method.js';
-import { recordRecoveryCodeUsed } from '../enrol/policy.js';
+import { codeLimits, recordRecoveryCodeUsed } from '../enrol/policy.js';
 
 interface PageForm {
   error?: string | undefined;
@@ -54,6 +54,7 @@ async function ensureCodeSent(ctx: Context, deps: InteractionDeps, details: Inte
     to: factor.destination ?? '',
     client: await clientName(deps, details.params['client_id']),
     ip: ctx.ip,
+    ttlSeconds: codeLimits(deps, step.policy).codeTtlSeconds,
   });
   if (sent.ok) return force ? { notice: tr.t('mfa.code_sent_again') } : {};
   if (sent.reason === 'cooldown') {
@@ -88,7 +89,7 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
   const recovery = method.kind === 'recovery';
   const byMessage = method.kind === 'email' || method.kind === 'sms';
   const delivery = byMessage && form.status === undefined ? await ensureCodeSent(ctx, deps, details, step, tr) : {};
-  const seconds = deps.config.secondFactor.codeTtlSeconds;
+  const seconds = codeLimits(deps, step.policy).codeTtlSeconds;
   const intro = recovery
     ? tr.t('mfa.recovery_intro')
     : byMessage
@@ -200,7 +201,8 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   const after = counts ? await deps.regulator.fail(subject) : verdict;
   if (counts) state.wrongCodes += 1;
   await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: result.reason, wrongCodes: state.wrongCodes } });
-  if (state.wrongCodes >= deps.config.secondFactor.maxWrongCodes) {
+  const { maxWrongCodes } = codeLimits(deps, step.policy);
+  if (state.wrongCodes >= maxWrongCodes) {
     await deps.audit.record({ type: 'signin.abandoned', ...audit, details: { reason: 'too_many_wrong_codes', wrongCodes: state.wrongCodes } });
     await states.abandon(details.uid, 'mfa.too_many_codes');
     ctx.status = 303;
@@ -208,7 +210,7 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   }
   await states.save(details.uid, state);
   if (!after.allowed) return showSecondFactor(ctx, deps, details, step, { error: lockedMessage(tr, after.retryAt!, deps.clock.now()), status: 429 });
-  const left = Math.min(deps.config.secondFactor.maxWrongCodes - state.wrongCodes, after.remaining ?? Infinity);
+  const left = Math.min(maxWrongCodes - state.wrongCodes, after.remaining ?? Infinity);
   return showSecondFactor(ctx, deps, details, step, {
     error: tr.t(`mfa.${result.reason}`),
     warning: counts ? tr.t('mfa.attempts_left', { count: left }) : undefined,

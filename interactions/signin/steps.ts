@@ -13,6 +13,7 @@
 import type { Context } from 'koa';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
+import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { acr } from '../../src/oidc/authentication.js';
 import type { InteractionDeps } from '../context.js';
 import { finishLogin } from '../finish.js';
@@ -37,7 +38,7 @@ export type Step =
   | { step: 'finish'; state: SignInState }
   | { step: 'enrol'; state: SignInState; account: Account }
   | { step: 'choose'; state: SignInState; account: Account; methods: Method[] }
-  | { step: 'factor'; state: SignInState; account: Account; method: Method; methods: Method[] }
+  | { step: 'factor'; state: SignInState; account: Account; method: Method; methods: Method[]; policy: TwoFactorPolicy }
   | PolicyStep;
 
 /** A step-up: the session has the password, the request wants a second factor, nothing else. */
@@ -111,7 +112,7 @@ export async function nextStep(deps: InteractionDeps, details: InteractionDetail
   const methods = methodsOf(account, usable, unusedRecoveryCodes);
   const chosen = methods.find((m) => m.id === state.method) ?? (methods.length === 1 ? methods[0] : undefined);
   if (!chosen) return { step: 'choose', state, account, methods };
-  return { step: 'factor', state, account, method: chosen, methods };
+  return { step: 'factor', state, account, method: chosen, methods, policy };
 }
 
 /** End the sign-in with what was proven. */

@@ -50,6 +50,9 @@ export function policyChange(args: ParsedCommandArgs): Partial<TwoFactorPolicy> 
   if (v('remember-ip') !== undefined) change.rememberIpRule = oneOf('remember-ip', v('remember-ip')!, rememberIpRules);
   if (v('reset-cooloff-hours') !== undefined) change.resetCooloffSeconds = int('reset-cooloff-hours', v('reset-cooloff-hours')!, 0, 720) * 3600;
   if (v('logout-after-activation') !== undefined) change.logoutAfterActivation = bool('logout-after-activation', v('logout-after-activation')!);
+  // "default" goes back to the server's setting
+  if (v('max-wrong-codes') !== undefined) change.maxWrongCodes = v('max-wrong-codes') === 'default' ? null : int('max-wrong-codes', v('max-wrong-codes')!, 1, 20);
+  if (v('code-ttl-seconds') !== undefined) change.codeTtlSeconds = v('code-ttl-seconds') === 'default' ? null : int('code-ttl-seconds', v('code-ttl-seconds')!, 30, 900);
   return change;
 }
 
@@ -65,6 +68,8 @@ export const policyJson = (o: Organisation) => ({
   remember_ip_rule: o.policy.rememberIpRule,
   reset_cooloff_hours: o.policy.resetCooloffSeconds / 3600,
   logout_after_activation: o.policy.logoutAfterActivation,
+  max_wrong_codes: o.policy.maxWrongCodes,
+  code_ttl_seconds: o.policy.codeTtlSeconds,
 });
 
 function describe(o: Organisation): string {
@@ -78,6 +83,8 @@ function describe(o: Organisation): string {
     ['Remember device', p.rememberDeviceDays ? `${p.rememberDeviceDays} days, IP rule ${p.rememberIpRule}` : 'off'],
     ['Reset cool-off', p.resetCooloffSeconds ? `${p.resetCooloffSeconds / 3600} hours` : 'none'],
     ['Sign out after first method', p.logoutAfterActivation ? 'yes' : 'no'],
+    ['Wrong codes per sign-in', p.maxWrongCodes === null ? "the server's setting (SIGNIN_MAX_WRONG_CODES)" : String(p.maxWrongCodes)],
+    ['E-mail and SMS codes work', p.codeTtlSeconds === null ? "the server's setting (CODE_TTL_SECONDS)" : `${p.codeTtlSeconds} seconds`],
   ]);
 }
 
@@ -86,7 +93,8 @@ export const policyCommand: Command = {
   summary: "show or change an organisation's two-step verification policy",
   usage: `twofold orgs policy --slug SLUG [--mode off|optional|required] [--mandatory-from YYYY-MM-DD|none]
          [--allowed totp,email,sms,webauthn] [--one-code-method true|false] [--remember-days N]
-         [--remember-ip exact|prefix|ignore] [--reset-cooloff-hours N] [--logout-after-activation true|false] [--json]`,
+         [--remember-ip exact|prefix|ignore] [--reset-cooloff-hours N] [--logout-after-activation true|false]
+         [--max-wrong-codes N|default] [--code-ttl-seconds N|default] [--json]`,
   details: `Without a change, shows the policy.
 
 Options:
@@ -103,6 +111,8 @@ Options:
                                    network (prefix), or anywhere (ignore)
   --reset-cooloff-hours N          a self-service reset of two-step verification waits N hours (0 to 720)
   --logout-after-activation BOOL   sign the user out after their first method, to sign in again with it
+  --max-wrong-codes N|default      wrong codes allowed in one sign-in (1 to 20), or the server's setting
+  --code-ttl-seconds N|default     how long e-mail and SMS codes work (30 to 900), or the server's setting
   --json                           machine-readable output
 
 Examples:
@@ -119,6 +129,8 @@ Examples:
     'remember-ip': { type: 'string' },
     'reset-cooloff-hours': { type: 'string' },
     'logout-after-activation': { type: 'string' },
+    'max-wrong-codes': { type: 'string' },
+    'code-ttl-seconds': { type: 'string' },
     ...jsonOption,
   },
   async run(args, { io, withStorage }) {

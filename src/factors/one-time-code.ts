@@ -36,7 +36,8 @@ export function createOneTimeCodes(deps: { store: ShortLivedStore; clock: Clock;
     limits,
 
     /** A fresh code for (binding), replacing any earlier one; subject to cooldown and hourly cap. */
-    async issue(binding: string, accountId: string): Promise<IssueResult> {
+    async issue(binding: string, accountId: string, opts: { ttlSeconds?: number } = {}): Promise<IssueResult> {
+      const ttlSeconds = opts.ttlSeconds ?? limits.codeTtlSeconds;
       const now = deps.clock.now();
       const cooldownKey = `otc-cooldown:${binding}`;
       // the cooldown's end is kept as a time of the injected clock, not only as a store TTL
@@ -50,9 +51,9 @@ export function createOneTimeCodes(deps: { store: ShortLivedStore; clock: Clock;
       }
       await deps.store.set(cooldownKey, String(now + limits.resendCooldownSeconds * 1000), limits.resendCooldownSeconds);
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      const exp = now + limits.codeTtlSeconds * 1000;
+      const exp = now + ttlSeconds * 1000;
       // kept a little past its expiry so an expired code is told apart from a wrong one
-      await deps.store.set(codeKey(binding), JSON.stringify({ mac: mac(binding, code), exp } satisfies Stored), limits.codeTtlSeconds + 600);
+      await deps.store.set(codeKey(binding), JSON.stringify({ mac: mac(binding, code), exp } satisfies Stored), ttlSeconds + 600);
       return { ok: true, code, expiresAt: new Date(exp) };
     },
 

@@ -26,6 +26,7 @@ describe('orgs policy', () => {
       '--mode', 'required', '--mandatory-from', '2027-07-01', '--allowed', 'totp,email',
       '--one-code-method', 'true', '--remember-days', '14', '--remember-ip', 'prefix',
       '--reset-cooloff-hours', '24', '--logout-after-activation', 'true',
+      '--max-wrong-codes', '5', '--code-ttl-seconds', '120',
     ]);
     expect(changed).toEqual({
       slug: org.slug,
@@ -37,6 +38,8 @@ describe('orgs policy', () => {
       remember_ip_rule: 'prefix',
       reset_cooloff_hours: 24,
       logout_after_activation: true,
+      max_wrong_codes: 5,
+      code_ttl_seconds: 120,
     });
     const stored = (await t.organisations.findBySlug(org.slug))!.policy;
     expect(stored).toMatchObject({ mode: 'required', allowedMethods: ['totp', 'email'], oneCodeMethod: true, rememberDeviceDays: 14, rememberIpRule: 'prefix', resetCooloffSeconds: 86_400, logoutAfterActivation: true });
@@ -48,7 +51,9 @@ describe('orgs policy', () => {
     expect(text.stdout).toContain(`Saved the policy of ${org.slug}.`);
     expect(text.stdout).toMatch(/Two-step verification:\s+required\n/);
     const after = (await t.organisations.findBySlug(org.slug))!.policy;
-    expect(after).toMatchObject({ mode: 'required', mandatoryFrom: null, allowedMethods: ['totp', 'email'], rememberDeviceDays: 14 });
+    expect(after).toMatchObject({ mode: 'required', mandatoryFrom: null, allowedMethods: ['totp', 'email'], rememberDeviceDays: 14, maxWrongCodes: 5 });
+    await runCli(['orgs', 'policy', '--slug', org.slug, '--max-wrong-codes', 'default']);
+    expect((await t.organisations.findBySlug(org.slug))!.policy).toMatchObject({ maxWrongCodes: null, codeTtlSeconds: 120 });
   });
 
   it('refuses bad values and unknown organisations, and writes nothing', async () => {

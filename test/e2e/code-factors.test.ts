@@ -90,6 +90,19 @@ describe('e-mail codes', () => {
     expect(claims).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], acr: 'urn:twofold:acr:mfa' });
   });
 
+  it("lives as long as the organisation says, and the page and the e-mail say so", async () => {
+    const user = await createUser(app.services);
+    await app.services.factors.save({ accountId: user.id, kind: 'email', label: '', destination: user.email });
+    await app.services.organisations.savePolicy(user.organisationId, { codeTtlSeconds: 300 });
+    const { ua, next } = await signInToChooser(user);
+    expect(next.body).toMatch(/It is valid for 300 seconds\./);
+    const mail = await inbox.next(user.email, /sign-in code/);
+    expect(mail.text).toContain('5 minutes');
+    clock.advance(200_000);
+    const done = await ua.submit(next, /\/factor$/, { code: codeIn(mail) }, client.redirectUri);
+    expect(done.location?.startsWith(client.redirectUri)).toBe(true);
+  });
+
   it('refuses an expired code, resends after the cooldown, and a new code does not reset the wrong-code count', async () => {
     const user = await createUser(app.services);
     await app.services.factors.save({ accountId: user.id, kind: 'email', label: '', destination: user.email });

@@ -110,6 +110,23 @@ describe('authenticator app', () => {
     const events = await app.services.audit.findRecent({ accountId: user.id, type: 'signin.abandoned' });
     expect(events).toHaveLength(1);
   });
+
+  it("takes the organisation's own limit of wrong codes over the server's", async () => {
+    const user = await createUser(app.services);
+    const { secret } = await enrolTotp(createUserAgent(), user);
+    await app.services.organisations.savePolicy(user.organisationId, { maxWrongCodes: 3 });
+    const ua = createUserAgent();
+    const { page } = await startSignIn(ua, { rp, client }, user);
+    let current = await ua.submit(page, /\/choose$/, {});
+    const right = new Set(await Promise.all([-30, 0, 30].map((d) => generate({ secret, epoch: Math.floor(clock.now() / 1000) + d, period: 30, digits: 6, algorithm: 'sha1' }))));
+    const wrong = ['000000', '111111', '222222', '333333'].find((c) => !right.has(c))!;
+    current = await ua.submit(current, /\/factor$/, { code: wrong }, client.redirectUri);
+    expect(current.body).toContain('2 attempts left');
+    current = await ua.submit(current, /\/factor$/, { code: wrong }, client.redirectUri);
+    expect(current.body).toContain('1 attempt left');
+    const stopped = await ua.submit(current, /\/factor$/, { code: wrong }, client.redirectUri);
+    expect(stopped.body).toContain('You entered a wrong code too many times');
+  });
 });
 
 describe('recovery codes', () => {

@@ -24,6 +24,10 @@ export interface TwoFactorPolicy {
   resetCooloffSeconds: number;
   /** end the session after the first second factor is activated */
   logoutAfterActivation: boolean;
+  /** wrong codes allowed in one sign-in; null: the server's SIGNIN_MAX_WRONG_CODES */
+  maxWrongCodes: number | null;
+  /** how long an e-mail or SMS code works; null: the server's CODE_TTL_SECONDS */
+  codeTtlSeconds: number | null;
 }
 
 export interface Organisation {
@@ -44,6 +48,8 @@ export const defaultPolicy: TwoFactorPolicy = {
   rememberIpRule: 'exact',
   resetCooloffSeconds: 0,
   logoutAfterActivation: false,
+  maxWrongCodes: null,
+  codeTtlSeconds: null,
 };
 
 interface Row {
@@ -59,6 +65,8 @@ interface Row {
   remember_ip_rule: RememberIpRule;
   reset_cooloff_seconds: number;
   logout_after_activation: boolean;
+  max_wrong_codes: number | null;
+  code_ttl_seconds: number | null;
 }
 
 const fromRow = (r: Row): Organisation => ({
@@ -75,11 +83,13 @@ const fromRow = (r: Row): Organisation => ({
     rememberIpRule: r.remember_ip_rule,
     resetCooloffSeconds: r.reset_cooloff_seconds,
     logoutAfterActivation: r.logout_after_activation,
+    maxWrongCodes: r.max_wrong_codes,
+    codeTtlSeconds: r.code_ttl_seconds,
   },
 });
 
 const columns = `id, slug, name, created_at, twofa_mode, allowed_methods, one_code_method, mandatory_from,
-  remember_device_days, remember_ip_rule, reset_cooloff_seconds, logout_after_activation`;
+  remember_device_days, remember_ip_rule, reset_cooloff_seconds, logout_after_activation, max_wrong_codes, code_ttl_seconds`;
 /** the CHECK of organisations.slug: anything else cannot exist, and may not reach Postgres (NUL) */
 const slugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -140,6 +150,8 @@ export function createOrganisationsRepo(db: Queryable) {
            remember_ip_rule = COALESCE($8, remember_ip_rule),
            reset_cooloff_seconds = COALESCE($9, reset_cooloff_seconds),
            logout_after_activation = COALESCE($10, logout_after_activation),
+           max_wrong_codes = CASE WHEN $11::boolean THEN $12::integer ELSE max_wrong_codes END,
+           code_ttl_seconds = CASE WHEN $13::boolean THEN $14::integer ELSE code_ttl_seconds END,
            updated_at = now()
          WHERE id = $1 RETURNING ${columns}`,
         [
@@ -153,6 +165,10 @@ export function createOrganisationsRepo(db: Queryable) {
           p.rememberIpRule ?? null,
           p.resetCooloffSeconds ?? null,
           p.logoutAfterActivation ?? null,
+          'maxWrongCodes' in p,
+          p.maxWrongCodes ?? null,
+          'codeTtlSeconds' in p,
+          p.codeTtlSeconds ?? null,
         ],
       );
       return rows[0] && fromRow(rows[0]);
