@@ -82,17 +82,19 @@ export function formErrors(tr: Translator, err: ApiError): string[] {
   return [tr.t('admin_console.error_invalid'), ...details];
 }
 
-/** 404 and 403 from the shared operations as pages; form errors are the handlers' own. */
+/** Errors from the shared operations as pages: 404 not found, 403 needs the admin role, others (a bad paging link, say) a 400 that says what to do. */
 export async function consoleErrors(ctx: Context, deps: InteractionDeps, next: () => Promise<unknown>): Promise<void> {
   try {
     await next();
   } catch (err) {
-    if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 403)) throw err;
+    if (!(err instanceof ApiError)) throw err;
     const tr = translatorFor(ctx, deps.i18n);
     const page =
       err.status === 404
-        ? { title: tr.t('admin_console.not_found_title'), paragraphs: [tr.t('admin_console.not_found')] }
-        : { title: tr.t('admin_console.forbidden_title'), paragraphs: [tr.t('admin_console.forbidden_admin_only')] };
-    renderMessage(ctx, deps.views, tr, { ...page, link: { href: '/admin', text: tr.t('admin_console.back_to_overview') } }, err.status);
+        ? { status: 404, title: tr.t('admin_console.not_found_title'), paragraphs: [tr.t('admin_console.not_found')] }
+        : err.status === 403
+          ? { status: 403, title: tr.t('admin_console.forbidden_title'), paragraphs: [tr.t('admin_console.forbidden_admin_only')] }
+          : { status: 400, title: tr.t('admin_console.bad_request_title'), paragraphs: [tr.t('admin_console.bad_request', { detail: err.message })] };
+    renderMessage(ctx, deps.views, tr, { title: page.title, paragraphs: page.paragraphs, link: { href: '/admin', text: tr.t('admin_console.back_to_overview') } }, page.status);
   }
 }

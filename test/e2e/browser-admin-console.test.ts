@@ -120,7 +120,7 @@ describe('admin console in the browser', () => {
     await page.getByLabel('6-digit code').fill(await totpCode(admin.totpSecret, clock));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await screenshot(page, join(shots, 'users-phone.png'));
   });

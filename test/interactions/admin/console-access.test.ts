@@ -67,6 +67,23 @@ describe('signing in to the console', () => {
     expect(profile.body).not.toContain('href="/admin"');
   });
 
+  it('speaks German to a German browser and answers a broken link with a page, not an error', async () => {
+    const admin = await consoleUser(app, ['admin']);
+    const ua = createUserAgent({ headers: { 'accept-language': 'de-DE,de;q=0.9' } });
+    const page = await signInToConsole(app, ua, admin, clock);
+    expect(page.body).toContain('<h1>Verwaltung</h1>');
+    expect(page.body).toContain('Sie verwalten alle Organisationen');
+    const org = await createOrganisation(app.services);
+    const orgPage = await ua.follow(`${app.url}/admin/organisations/${org.id}`);
+    expect(orgPage.body).toContain('Fortschritt der Einrichtung');
+    expect(orgPage.body).toContain('Pflicht: Jeder Benutzer braucht einen zweiten Faktor');
+    const badCursor = await ua.follow(`${app.url}/admin/clients?cursor=${encodeURIComponent('not/a cursor')}`);
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body).toContain('Gehen Sie zurück zur Übersicht');
+    expect((await ua.follow(`${app.url}/admin/organisations/not-an-id`)).status).toBe(404);
+    expect((await ua.follow(`${app.url}/admin/clients/${encodeURIComponent('no such client')}`)).status).toBe(404);
+  });
+
   it('leaves /admin/v1 to the JSON API', async () => {
     const res = await fetch(`${app.url}/admin/v1/users`);
     expect(res.status).toBe(401);
