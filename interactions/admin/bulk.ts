@@ -27,9 +27,27 @@ function showResult(c: ConsoleRequest, kind: 'confirmation' | 'reset', result: B
     c,
     'admin-bulk-result',
     c.tr.t(result.dryRun ? `admin_console.bulk_${kind}_dry_title` : `admin_console.bulk_${kind}_done_title`),
-    { kind, dryRun: result.dryRun, users: result.users, count: result.users.length, organisationId: opts.organisationId ?? '', organisationName: opts.organisationName, reason: opts.reason ?? '', errors: opts.errors ?? [] },
+    { kind, dryRun: result.dryRun, users: result.users.map((u) => ({ ...u, outcome: outcomeText(c, u.outcome) })), count: result.users.length, organisationId: opts.organisationId ?? '', organisationName: opts.organisationName, reason: opts.reason ?? '', errors: opts.errors ?? [] },
     status,
   );
+}
+
+/** The operations' outcomes ("sent", "removed 2") in the reader's language. */
+function outcomeText(c: ConsoleRequest, outcome: string | undefined): string {
+  const removed = /^removed (\d+)$/.exec(outcome ?? '');
+  if (removed) return c.tr.t('admin_console.outcome_removed', { count: Number(removed[1]) });
+  switch (outcome) {
+    case 'sent':
+      return c.tr.t('admin_console.outcome_sent');
+    case 'already_confirmed':
+      return c.tr.t('admin_console.outcome_already_confirmed');
+    case 'too_many':
+      return c.tr.t('admin_console.outcome_rate_limited');
+    case 'delivery_failed':
+      return c.tr.t('admin_console.outcome_delivery_failed');
+    default:
+      return outcome ?? '';
+  }
 }
 
 const nameOf = async (c: ConsoleRequest, id: string | undefined) => (id ? (await c.deps.organisations.findById(id))?.name : undefined);

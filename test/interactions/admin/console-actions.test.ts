@@ -183,6 +183,7 @@ describe('bulk actions', () => {
     expect(await app.services.factors.findByAccount(a.id)).toHaveLength(1);
     const done = await ua.submit(dry, /two-factor-reset$/, { reason: 'device fleet replaced' });
     expect(done.body).toContain('Reset for 2 users:');
+    expect(done.body).toContain('<td data-label="Outcome">1 method removed</td>');
     expect(await app.services.factors.findByAccount(a.id)).toHaveLength(0);
     expect(await app.services.factors.findByAccount(b.id)).toHaveLength(0);
     const [event] = await app.services.audit.findRecent({ accountId: b.id, type: 'factor.reset' });
@@ -197,7 +198,7 @@ describe('bulk actions', () => {
     expect(dry.body).toContain('1 user would get the confirmation e-mail:');
     const done = await ua.submit(dry, /confirmation-emails$/, {});
     expect(done.body).toContain('Done for 1 user:');
-    expect(done.body).toContain('sent');
+    expect(done.body).toContain('<td data-label="Outcome">Sent</td>');
     expect((await inbox.next(user.email)).subject).toMatch(/confirm/i);
   });
 });
