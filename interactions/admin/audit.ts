@@ -27,7 +27,7 @@ export function auditRoutes(routes: ConsoleRoutes): void {
     const cursor = /^[A-Za-z0-9_-]{1,64}$/.test(q('cursor')) ? q('cursor') : undefined;
     const req = pageRequest({ cursor, limit: 50 });
     const own = organisationScope(c.p);
-    let events: { at: string; type: string; account: string; details: string }[] = [];
+    let events: { at: string; type: string; account: string; email: string | undefined; details: string }[] = [];
     let next: string | undefined;
     const otherOrganisation = own !== undefined && filters.organisation_id !== '' && filters.organisation_id !== own;
     if (!errors.length && !otherOrganisation && (req.after === undefined || /^\d{1,19}$/.test(req.after))) {
@@ -41,7 +41,10 @@ export function auditRoutes(routes: ConsoleRoutes): void {
         limit: req.limit + 1,
       });
       // an org admin's own events are scoped by organisation; the user filter narrows within it
-      const result = page(rows, req, (e) => String(e.id), (e) => ({ at: formatDateTime(c.tr, e.at), type: e.type, account: e.accountId ?? '', details: JSON.stringify(e.details) }));
+      // the accounts by their e-mail addresses (one look-up per account on the page)
+      const ids = [...new Set(rows.map((e) => e.accountId).filter((id): id is string => Boolean(id)))];
+      const emails = new Map((await Promise.all(ids.map((id) => c.deps.accountAdmin.find(id)))).filter((a) => a !== undefined).map((a) => [a.id, a.email]));
+      const result = page(rows, req, (e) => String(e.id), (e) => ({ at: formatDateTime(c.tr, e.at), type: e.type, account: e.accountId ?? '', email: e.accountId ? emails.get(e.accountId) : undefined, details: JSON.stringify(e.details) }));
       events = result.items;
       if (result.next_cursor) next = `/admin/audit?${new URLSearchParams({ ...filters, cursor: result.next_cursor })}`;
     }

@@ -54,6 +54,7 @@ describe('admin console in the browser', () => {
     await page.getByRole('heading', { name: 'The app is registered' }).waitFor();
     const secret = await page.locator('#client-secret').innerText();
     expect(secret.length).toBeGreaterThan(30);
+    await screenshot(page, join(shots, 'client-secret.png'));
     await page.getByRole('link', { name: 'Back to the app' }).click();
     await page.getByRole('heading', { name: 'App: Expenses' }).waitFor();
     expect(await page.content()).not.toContain(secret);
@@ -85,6 +86,7 @@ describe('admin console in the browser', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: alice.email }).click();
     await expect(page.getByText('Set up with 1 method:').count()).resolves.toBe(1);
+    await screenshot(page, join(shots, 'user.png'));
     await page.getByLabel('Reason for the reset (kept in the audit log)').fill('new phone, ticket 1234');
     await page.getByRole('button', { name: 'Reset two-step verification' }).click();
     await page.getByText('Two-step verification is reset').waitFor();
@@ -100,6 +102,7 @@ describe('admin console in the browser', () => {
     await expect(page.getByText('1 user would lose their second factor:').count()).resolves.toBe(1);
     await expect(page.getByRole('link', { name: bob.email }).count()).resolves.toBe(1);
     expect(await app.services.factors.findByAccount(bob.id)).toHaveLength(1);
+    await screenshot(page, join(shots, 'bulk-dry-run.png'));
     await page.getByLabel('Reason for the reset (kept in the audit log)').fill('contract ended');
     await page.getByRole('button', { name: 'Reset two-step verification for 1 user' }).click();
     await page.getByRole('heading', { name: 'Two-step verification reset' }).waitFor();
@@ -110,6 +113,7 @@ describe('admin console in the browser', () => {
     await page.getByLabel('Event type').fill('factor.reset');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect(page.locator('table.admin-table tbody tr').count()).resolves.toBe(2);
+    await screenshot(page, join(shots, 'audit.png'));
   });
 
   it('fits a phone: the users list stacks', async () => {
