@@ -4,8 +4,9 @@
 // how many, and who has not set one up yet. The change is src/admin/operations/organisations.ts.
 import { ApiError, parseBody } from '../../src/admin/errors.js';
 import { organisationScope } from '../../src/admin/auth.js';
-import { updateOrganisation, visibleOrganisation } from '../../src/admin/operations/organisations.js';
-import { organisationChange } from '../../src/admin/organisation-schemas.js';
+import { requireRole } from '../../src/admin/auth.js';
+import { createOrganisation, updateOrganisation, visibleOrganisation } from '../../src/admin/operations/organisations.js';
+import { organisationChange, organisationInput } from '../../src/admin/organisation-schemas.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import { factorKinds, rememberIpRules, twoFactorModes, type Organisation } from '../../src/storage/postgres/organisations.js';
 import { formatDate } from '../format.js';
@@ -88,6 +89,24 @@ export function organisationRoutes(routes: ConsoleRoutes): void {
     const rows = await c.deps.organisations.page({ after: req.after, limit: req.limit + 1, only: organisationScope(c.p) });
     const result = page(rows, req, (o) => o.slug, (o) => ({ id: o.id, slug: o.slug, name: o.name, mode: o.policy.mode, mandatoryFrom: o.policy.mandatoryFrom ? formatDate(c.tr, o.policy.mandatoryFrom) : undefined }));
     renderConsole(c, 'admin-organisations', c.tr.t('admin_console.organisations_title'), { organisations: result.items, next: result.next_cursor ? `/admin/organisations?cursor=${result.next_cursor}` : undefined });
+  });
+
+  // a new organisation (admin only): its slug and name; the policy is set on its page after
+  routes.get('/organisations/new', async (c) => {
+    requireRole(c.p, 'admin');
+    renderConsole(c, 'admin-organisation-new', c.tr.t('admin_console.organisation_new_title'), { values: { slug: '', name: '' } });
+  });
+
+  routes.post('/organisations', async (c) => {
+    requireRole(c.p, 'admin');
+    const typed = { slug: field(formOf(c.ctx), 'slug').trim(), name: field(formOf(c.ctx), 'name') };
+    try {
+      const org = await createOrganisation(c.deps, c.p, parseBody(organisationInput, typed));
+      redirectDone(c.ctx, `/admin/organisations/${org.id}`, 'created_organisation');
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status === 404 || err.status === 403) throw err;
+      renderConsole(c, 'admin-organisation-new', c.tr.t('admin_console.organisation_new_title'), { values: typed, errors: formErrors(c.tr, err) }, 400);
+    }
   });
 
   routes.get('/organisations/:organisationId', async (c) => {

@@ -32,6 +32,7 @@ function doneNotice(c: ConsoleRequest): string | undefined {
   const known = [
     'created',
     'created_undelivered',
+    'created_organisation',
     'saved',
     'deleted',
     'disabled',

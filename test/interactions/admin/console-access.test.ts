@@ -118,6 +118,7 @@ describe('an organisation admin', () => {
     expect(clients.status).toBe(403);
     expect(clients.body).toContain('This needs the admin role.');
     expect((await ua.follow(`${app.url}/admin/clients/new`)).status).toBe(403);
+    expect((await ua.follow(`${app.url}/admin/organisations/new`)).status).toBe(403);
 
     const foreignUser = await ua.follow(`${app.url}/admin/users/${stranger.id}`);
     expect(foreignUser.status).toBe(404);

@@ -77,6 +77,21 @@ describe('clients', () => {
 });
 
 describe('organisations', () => {
+  it('creates an organisation, and says what to fix in a bad short name', async () => {
+    const form = await page('/admin/organisations/new');
+    const slug = `console-${randomUUID().slice(0, 8)}`;
+    const bad = await ua.submit(form, /^\/admin\/organisations$/, { name: 'ACME', slug: 'Not A Slug' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('Short name:');
+    const created = await ua.submit(form, /^\/admin\/organisations$/, { name: 'ACME Console', slug });
+    expect(created.body).toContain('The organisation is created.');
+    const org = (await app.services.organisations.findBySlug(slug))!;
+    expect(created.url).toContain(`/admin/organisations/${org.id}`);
+    expect(org.name).toBe('ACME Console');
+    const [event] = await app.services.audit.query({ types: ['organisation.created'], limit: 1 });
+    expect(event!.details).toMatchObject({ ...byConsole, organisation: org.id });
+  });
+
   it('saves the policy with a mandatory-from date and shows the enrolment progress and who has not enrolled', async () => {
     const org = await createOrganisation(app.services);
     const enrolled = await consoleUser(app, [], { organisationId: org.id });
@@ -138,6 +153,23 @@ describe('users', () => {
     expect(event!.details).toMatchObject({ by: 'console', admin: admin.id, role: 'admin', reason: 'lost phone, ticket 4711', removed: 1 });
   });
 
+  it('lists users in pages of 25 with a link to the next page that keeps the filters', async () => {
+    const org = await createOrganisation(app.services);
+    for (let i = 0; i < 27; i++) {
+      await app.services.accounts.save({ organisationId: org.id, email: `paged-${String(i).padStart(2, '0')}-${randomUUID().slice(0, 4)}@example.com`, name: `Paged ${i}`, emailVerified: true, passwordHash: null });
+    }
+    const first = await page(`/admin/users?organisation_id=${org.id}`);
+    expect(first.body.match(/<tr>/g)).toHaveLength(1 + 25);
+    expect(first.body).toContain('paged-00-');
+    const next = /href="([^"]+)">Next page</.exec(first.body)![1]!.replace(/&amp;/g, '&');
+    expect(next).toContain(`organisation_id=${org.id}`);
+    const second = await page(next);
+    expect(second.body.match(/<tr>/g)).toHaveLength(1 + 2);
+    expect(second.body).toContain('paged-26-');
+    expect(second.body).not.toContain('paged-00-');
+    expect(second.body).not.toContain('>Next page<');
+  });
+
   it('invites a user, disables and enables, unlocks, signs out everywhere and sets roles', async () => {
     const org = await createOrganisation(app.services);
     const form = await page('/admin/users/new');
@@ -146,6 +178,9 @@ describe('users', () => {
     expect(created.body).toContain('Created. We sent an invitation e-mail');
     expect((await inbox.next(address)).subject).toBe('Your Twofold account is ready');
     const id = /\/admin\/users\/([0-9a-f-]{36})\?done=created/.exec(created.url)![1]!;
+    const resent = await ua.submit(created, /\/confirmation-email$/, {});
+    expect(resent.body).toContain('The confirmation e-mail is on its way.');
+    expect((await inbox.next(address)).subject).toMatch(/confirm/i);
     const disabled = await ua.submit(created, /\/disable$/, { reason: 'left the company' });
     expect(disabled.body).toContain('The account is disabled and signed out everywhere.');
     expect((await app.services.accounts.findById(id))!.disabledAt).not.toBeNull();
