@@ -55,6 +55,17 @@ describe('signing in to the console', () => {
     expect(page.body).toContain('<h1>Users</h1>');
   });
 
+  it('has an admin without any second factor set one up before the console opens', async () => {
+    const admin = await createUser(app.services);
+    await app.services.roles.set(admin.id, ['admin']);
+    const ua = createUserAgent();
+    const login = await ua.follow(`${app.url}/admin`);
+    const next = await ua.submit(login, /\/login$/, { email: admin.email, password: admin.password });
+    expect(next.url).toMatch(/\/interaction\/[^/]+/);
+    expect(next.body).toMatch(/action="[^"]*\/enrol/);
+    expect(next.body).not.toContain('<h1>Administration</h1>');
+  });
+
   it('gives a signed-in user without a role the 403 page that says so; My profile shows no Administration link', async () => {
     const user = await consoleUser(app, []);
     const ua = createUserAgent();
