@@ -111,6 +111,7 @@ describe('admin console in the browser', () => {
     // the audit log shows the console's resets
     await page.getByRole('link', { name: 'Audit log' }).first().click();
     await page.getByLabel('Event type').fill('factor.reset');
+    await page.getByLabel('Organisation').selectOption(org.id); // other test files share the database
     await page.getByRole('button', { name: 'Search' }).click();
     await expect(page.locator('table.admin-table tbody tr').count()).resolves.toBe(2);
     await screenshot(page, join(shots, 'audit.png'));
@@ -127,5 +128,21 @@ describe('admin console in the browser', () => {
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await screenshot(page, join(shots, 'users-phone.png'));
+  });
+
+  it('fits a narrow phone in German: the organisation page does not scroll sideways', async () => {
+    const admin = await consoleUser(app, ['admin']);
+    const org = await createOrganisation(app.services);
+    const page = await browser.page({ locale: 'de-DE', viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+    await page.goto(`${app.url}/admin/organisations/${org.id}`);
+    await page.getByLabel('E-Mail-Adresse').fill(admin.email);
+    await page.getByLabel('Passwort', { exact: true }).fill(admin.password);
+    await page.locator('button[type=submit]').first().click();
+    await page.locator('input[name=code]').fill(await totpCode(admin.totpSecret, clock));
+    await page.locator('button[type=submit].primary').first().click();
+    await page.getByRole('heading', { name: 'Fortschritt der Einrichtung' }).waitFor();
+    const sideways = await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
+    expect(sideways).toBe(false);
+    await screenshot(page, join(shots, 'organisation-de-phone.png'));
   });
 });

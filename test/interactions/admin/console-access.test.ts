@@ -87,6 +87,7 @@ describe('signing in to the console', () => {
     const org = await createOrganisation(app.services);
     const orgPage = await ua.follow(`${app.url}/admin/organisations/${org.id}`);
     expect(orgPage.body).toContain('Fortschritt der Einrichtung');
+    expect(orgPage.body).toContain('Diese Organisation hat noch keine Benutzer.');
     expect(orgPage.body).toContain('Pflicht: Jeder Benutzer braucht einen zweiten Faktor');
     const badCursor = await ua.follow(`${app.url}/admin/clients?cursor=${encodeURIComponent('not/a cursor')}`);
     expect(badCursor.status).toBe(400);
