@@ -3,11 +3,10 @@
 // user this administrator sees; reset two-step verification for every user of an organisation
 // (a reason is required). The work is src/admin/operations/users.ts, as for the API's bulk routes.
 import { z } from 'zod';
-import { ApiError } from '../../src/admin/errors.js';
 import { bulkConfirmationEmails, bulkTwoFactorReset, type BulkResult } from '../../src/admin/operations/users.js';
 import { reasonBody } from '../../src/admin/user-schemas.js';
 import type { ConsoleRoutes } from './router.js';
-import { field, formErrors, formOf, meta, renderConsole, type ConsoleRequest } from './page.js';
+import { field, formError, formErrors, formOf, meta, renderConsole, type ConsoleRequest } from './page.js';
 import { organisationChoices } from './users.js';
 
 const organisationId = z.uuid().optional();
@@ -77,8 +76,8 @@ export function bulkRoutes(routes: ConsoleRoutes): void {
     try {
       const result = await bulkTwoFactorReset(c.deps, c.p, { organisationId: given, dryRun: o.dryRun, reason: o.reason.trim() }, meta(c.ctx));
       showResult(c, 'reset', result, { organisationId: given, organisationName: await nameOf(c, given ?? (c.p.kind === 'client' ? undefined : c.p.organisationId)) });
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status === 404 || err.status === 403) throw err;
+    } catch (caught) {
+      const err = formError(caught);
       await showStart(c, formErrors(c.tr, err), 400);
     }
   });

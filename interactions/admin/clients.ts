@@ -3,12 +3,12 @@
 // The work is src/admin/operations/clients.ts, the same as POST/PATCH/DELETE /admin/v1/clients.
 import { requireRole } from '../../src/admin/auth.js';
 import { clientChange, clientInput } from '../../src/admin/client-schemas.js';
-import { ApiError, parseBody } from '../../src/admin/errors.js';
+import { parseBody } from '../../src/admin/errors.js';
 import { clientView, createClient, deleteClient, findClient, rotateClientSecret, updateClient } from '../../src/admin/operations/clients.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import type { ClientRecord } from '../../src/storage/postgres/clients.js';
 import type { ConsoleRoutes } from './router.js';
-import { field, formErrors, formOf, lines, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
+import { field, formError, formErrors, formOf, lines, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
 
 const param = (c: ConsoleRequest) => String(c.ctx.params['clientId'] ?? '');
 
@@ -66,8 +66,8 @@ export function clientRoutes(routes: ConsoleRoutes): void {
     try {
       const { saved, secret } = await createClient(c.deps, c.p, parseBody(clientInput, typed));
       showSecret(c, saved, secret, 'created');
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status === 404 || err.status === 403) throw err;
+    } catch (caught) {
+      const err = formError(caught);
       renderConsole(c, 'admin-client-form', c.tr.t('admin_console.client_new_title'), { action: '/admin/clients', values: formValues(typed), errors: formErrors(c.tr, err) }, 400);
     }
   });
@@ -85,8 +85,8 @@ export function clientRoutes(routes: ConsoleRoutes): void {
       const { saved, secret } = await updateClient(c.deps, c.p, found.clientId, parseBody(clientChange, typed));
       if (secret) showSecret(c, saved, secret, 'saved');
       else redirectDone(c.ctx, `/admin/clients/${encodeURIComponent(found.clientId)}`, 'saved');
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status === 404 || err.status === 403) throw err;
+    } catch (caught) {
+      const err = formError(caught);
       const view = clientView(found);
       renderConsole(c, 'admin-client-form', view.client_name, { action: `/admin/clients/${encodeURIComponent(found.clientId)}`, client: view, hasSecret: found.hasSecret, values: formValues(typed), errors: formErrors(c.tr, err) }, 400);
     }

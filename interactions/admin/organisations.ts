@@ -2,7 +2,7 @@
 // own (another one is the 404 page). The organisation page shows the policy as a form and the
 // enrolment progress toward the mandatory-from date: how many users have a second factor out of
 // how many, and who has not set one up yet. The change is src/admin/operations/organisations.ts.
-import { ApiError, parseBody } from '../../src/admin/errors.js';
+import { parseBody } from '../../src/admin/errors.js';
 import { organisationScope } from '../../src/admin/auth.js';
 import { requireRole } from '../../src/admin/auth.js';
 import { createOrganisation, updateOrganisation, visibleOrganisation } from '../../src/admin/operations/organisations.js';
@@ -11,7 +11,7 @@ import { page, pageRequest } from '../../src/admin/pagination.js';
 import { factorKinds, rememberIpRules, twoFactorModes, type Organisation } from '../../src/storage/postgres/organisations.js';
 import { formatDate } from '../format.js';
 import type { ConsoleRoutes } from './router.js';
-import { field, fields, formErrors, formOf, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
+import { field, fields, formError, formErrors, formOf, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
 
 const param = (c: ConsoleRequest) => String(c.ctx.params['organisationId'] ?? '');
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -108,8 +108,8 @@ export function organisationRoutes(routes: ConsoleRoutes): void {
     try {
       const org = await createOrganisation(c.deps, c.p, parseBody(organisationInput, typed));
       redirectDone(c.ctx, `/admin/organisations/${org.id}`, 'created_organisation');
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status === 404 || err.status === 403) throw err;
+    } catch (caught) {
+      const err = formError(caught);
       renderConsole(c, 'admin-organisation-new', c.tr.t('admin_console.organisation_new_title'), { values: typed, errors: formErrors(c.tr, err) }, 400);
     }
   });
@@ -124,8 +124,8 @@ export function organisationRoutes(routes: ConsoleRoutes): void {
     try {
       await updateOrganisation(c.deps, c.p, org.id, parseBody(organisationChange, typed));
       redirectDone(c.ctx, `/admin/organisations/${org.id}`, 'policy_saved');
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status === 404 || err.status === 403) throw err;
+    } catch (caught) {
+      const err = formError(caught);
       const p = typed.policy;
       const values = {
         name: typed.name,

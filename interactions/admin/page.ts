@@ -4,6 +4,7 @@
 import type { Context } from 'koa';
 import type { AdminPrincipal } from '../../src/admin/auth.js';
 import { ApiError } from '../../src/admin/errors.js';
+import { isAppError } from '../../src/errors.js';
 import type { InteractionDeps } from '../context.js';
 import type { Translator } from '../i18n.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
@@ -74,12 +75,28 @@ export const lines = (text: string): string[] =>
     .map((l) => l.trim())
     .filter(Boolean);
 
+/**
+ * What a form shows of an error from a shared operation: bad input (400) and conflicts (409),
+ * including our own rules' AppErrors (draftClient: redirect URIs); anything else goes on up
+ * (404 and 403 become pages in consoleErrors).
+ */
+export function formError(caught: unknown): ApiError {
+  if (caught instanceof ApiError && caught.status !== 404 && caught.status !== 403) return caught;
+  if (isAppError(caught) && caught.expose && (caught.status === 400 || caught.status === 409)) return new ApiError(caught.status, caught.code, caught.message, {}, caught.fields);
+  throw caught;
+}
+
 /** An ApiError from a shared operation as messages for the form: what went wrong per field. */
 export function formErrors(tr: Translator, err: ApiError): string[] {
   if (err.status === 409) return [tr.t('admin_console.error_conflict', { detail: err.message })];
   // a field's label from the catalogue (policy.mode → field_mode, redirect_uris.0 → field_redirect_uris)
-  const label = (name: string) => tr.t(`admin_console.field_${name.split('.').filter((part) => !/^\d+$/.test(part)).pop()?.replace(/[^a-z_]/g, '') || 'body'}`, { defaultValue: name });
-  const details = err.fields ? Object.entries(err.fields).map(([name, messages]) => `${label(name)}: ${messages.join('; ')}`) : [err.message];
+  const key = (name: string) => name.split('.').filter((part) => !/^\d+$/.test(part)).pop()?.replace(/[^a-z_]/g, '') || 'body';
+  // what to do, in the reader's language, then the rule that failed (it may name the bad value)
+  const line = (name: string, messages: string[]) => {
+    const hint = tr.t(`admin_console.hint_${key(name)}`, { defaultValue: '' });
+    return `${tr.t(`admin_console.field_${key(name)}`, { defaultValue: name })}: ${hint ? `${hint} (${messages.join('; ')})` : messages.join('; ')}`;
+  };
+  const details = err.fields ? Object.entries(err.fields).map(([name, messages]) => line(name, messages)) : [err.message];
   return [tr.t('admin_console.error_invalid'), ...details];
 }
 

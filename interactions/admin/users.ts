@@ -4,7 +4,7 @@
 // reason), resend the confirmation e-mail, roles (admin only). An org admin sees only their own
 // organisation's users (another one's is the 404 page). The work is src/admin/operations/users.ts.
 import { organisationScope } from '../../src/admin/auth.js';
-import { ApiError, parseBody } from '../../src/admin/errors.js';
+import { parseBody } from '../../src/admin/errors.js';
 import { changeUser, createUser, resendConfirmation, resetTwoFactor, signOutUser, unlockUser, userFilter, visibleUser } from '../../src/admin/operations/users.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import { reasonBody, userChange, userInput, userQuery } from '../../src/admin/user-schemas.js';
@@ -13,7 +13,7 @@ import { roles } from '../../src/storage/postgres/roles.js';
 import { formatDate } from '../format.js';
 import { factorName } from '../profile/overview.js';
 import type { ConsoleRoutes } from './router.js';
-import { field, fields, formErrors, formOf, meta, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
+import { field, fields, formError, formErrors, formOf, meta, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
 
 const param = (c: ConsoleRequest) => String(c.ctx.params['userId'] ?? '');
 const userPath = (id: string) => `/admin/users/${id}`;
@@ -71,8 +71,8 @@ export function userRoutes(routes: ConsoleRoutes): void {
     try {
       const { user, invitation } = await createUser(c.deps, c.p, parseBody(userInput, typed), meta(c.ctx));
       redirectDone(c.ctx, userPath(user.id), invitation === 'sent' ? 'created' : 'created_undelivered');
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status === 404 || err.status === 403) throw err;
+    } catch (caught) {
+      const err = formError(caught);
       renderConsole(c, 'admin-user-new', c.tr.t('admin_console.user_new_title'), { organisations: await organisationChoices(c), values: typed, roles, errors: formErrors(c.tr, err) }, 400);
     }
   });
@@ -85,8 +85,8 @@ export function userRoutes(routes: ConsoleRoutes): void {
       const user = await visibleUser(c.deps, c.p, param(c));
       try {
         redirectDone(c.ctx, userPath(user.id), await act(c, user));
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.status === 404 || err.status === 403) throw err;
+      } catch (caught) {
+        const err = formError(caught);
         await showUser(c, user, formErrors(c.tr, err), 400);
       }
     });

@@ -62,6 +62,12 @@ describe('clients', () => {
     expect(bad.body).toContain('Some of the fields need correcting:');
     expect((await app.services.clients.find(clientId))!.metadata['client_name']).toBe('Payroll (new)');
 
+    const insecure = await ua.submit(saved, new RegExp(`^/admin/clients/${clientId}$`), { client_name: 'Payroll (new)', redirect_uris: 'http://payroll.example/callback' });
+    expect(insecure.status).toBe(400);
+    expect(insecure.body).toContain('Redirect URIs, one per line: One address per line, each https');
+    expect(insecure.body).toContain('http://payroll.example/callback');
+    expect((await app.services.clients.find(clientId))!.metadata['redirect_uris']).toEqual(['https://payroll.example/callback']);
+
     const rotated = await ua.submit(saved, /\/secret$/, {});
     const second = /id="client-secret" class="key">([^<]+)</.exec(rotated.body)![1]!;
     expect(second).not.toBe(secret);
@@ -123,7 +129,7 @@ describe('organisations', () => {
 
     const bad = await ua.submit(saved, new RegExp(`/admin/organisations/${org.id}$`), { name: org.name, mode: 'required', remember_device_days: '365', remember_ip_rule: 'prefix', reset_cooloff_hours: '1' });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain('Methods users may use:');
+    expect(bad.body).toContain('Methods users may use: Tick at least one method.');
     expect(bad.body).toContain('Remember a device for (days, 0 turns it off):');
     expect((await app.services.organisations.findById(org.id))!.policy.rememberDeviceDays).toBe(14);
   });
