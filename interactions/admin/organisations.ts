@@ -72,7 +72,7 @@ async function enrolment(c: ConsoleRequest, o: Organisation) {
     pending: pending.map((u) => ({ id: u.id, email: u.email, name: u.name, emailVerified: u.emailVerified })),
     // the rest of a long list: the users page, filtered to this organisation's users without 2FA
     more: total - enrolled > shown ? `/admin/users?${new URLSearchParams({ organisation_id: o.id, status: 'active', two_factor: 'none' })}` : undefined,
-    mandatoryFrom: from ? formatDate(c.tr, from) : undefined,
+    mandatoryFrom: from ? formatDate(c.tr, from, { timeZone: 'UTC' }) : undefined, // a day that starts at midnight UTC
     daysLeft: days !== undefined && days > 0 ? days : undefined,
     inForce: from !== null && days !== undefined && days <= 0 && o.policy.mode === 'required',
   };
@@ -92,7 +92,7 @@ export function organisationRoutes(routes: ConsoleRoutes): void {
   routes.get('/organisations', async (c) => {
     const req = pageRequest({ cursor: c.ctx.query['cursor'] || undefined, limit: 50 });
     const rows = await c.deps.organisations.page({ after: req.after, limit: req.limit + 1, only: organisationScope(c.p) });
-    const result = page(rows, req, (o) => o.slug, (o) => ({ id: o.id, slug: o.slug, name: o.name, mode: o.policy.mode, mandatoryFrom: o.policy.mandatoryFrom ? formatDate(c.tr, o.policy.mandatoryFrom) : undefined }));
+    const result = page(rows, req, (o) => o.slug, (o) => ({ id: o.id, slug: o.slug, name: o.name, mode: o.policy.mode, mandatoryFrom: o.policy.mandatoryFrom ? formatDate(c.tr, o.policy.mandatoryFrom, { timeZone: 'UTC' }) : undefined }));
     renderConsole(c, 'admin-organisations', c.tr.t('admin_console.organisations_title'), { organisations: result.items, next: result.next_cursor ? `/admin/organisations?cursor=${result.next_cursor}` : undefined });
   });
 
