@@ -18,7 +18,9 @@ export function auditRoutes(routes: ConsoleRoutes): void {
     let accountId: string | undefined;
     if (filters.user) {
       const found = uuid.test(filters.user) ? await c.deps.accountAdmin.find(filters.user) : await c.deps.accounts.findByEmail(filters.user);
-      if (found) accountId = found.id;
+      // another organisation's user is, for an org admin, no user at all
+      const scope = organisationScope(c.p);
+      if (found && (scope === undefined || found.organisationId === scope)) accountId = found.id;
       else errors.push(c.tr.t('admin_console.audit_no_user', { user: filters.user }));
     }
     if (filters.organisation_id && !uuid.test(filters.organisation_id)) errors.push(c.tr.t('admin_console.audit_bad_organisation'));

@@ -156,6 +156,16 @@ describe('an organisation admin', () => {
     expect(forged.status).toBe(404);
     expect(await app.services.factors.findByAccount(stranger.id)).toHaveLength(1);
 
+    // the audit log: another organisation's events and users do not exist for them
+    await app.services.audit.record({ type: 'account.unlocked', accountId: stranger.id, details: { by: 'test' } });
+    const foreignAudit = await ua.follow(`${app.url}/admin/audit?organisation_id=${other.id}`);
+    expect(foreignAudit.body).toContain('No events match.');
+    const probed = await ua.follow(`${app.url}/admin/audit?user=${encodeURIComponent(stranger.email)}`);
+    expect(probed.status).toBe(400);
+    expect(probed.body).toContain(`No user ${stranger.email} was found.`);
+    const ownAudit = await ua.follow(`${app.url}/admin/audit`);
+    expect(ownAudit.body).not.toContain(stranger.email);
+
     const orgs = await ua.follow(`${app.url}/admin/organisations`);
     expect(orgs.body).toContain(own.name);
     expect(orgs.body).not.toContain(other.name);
