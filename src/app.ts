@@ -12,6 +12,7 @@ import type { Services } from './services.js';
 import { adminPrefix, createAdminApi } from './admin/router.js';
 import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
 import { notFoundPage, renderErrors } from '../interactions/errors.js';
+import { createAdminConsole } from '../interactions/admin/router.js';
 import { createProfileRouter } from '../interactions/profile/router.js';
 import { createInteractionRouter } from '../interactions/router.js';
 import { createOutboxRouter } from '../interactions/outbox.js';
@@ -63,6 +64,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(renderErrors(services));
   app.use(under('/interaction/', createInteractionRouter({ ...services, provider: services.providers.current }).routes()));
   app.use(under(adminPrefix, createAdminApi({ ...services, provider: services.providers.current })));
+  app.use(under('/admin', createAdminConsole({ ...services, provider: services.providers.current }).routes())); // after the API: /admin/v1 never gets here
   app.use(under('/account', createProfileRouter({ ...services, provider: services.providers.current }).routes()));
   app.use(under('/recovery/', createRecoveryRouter({ ...services, provider: services.providers.current }).routes()));
   if (config.outbox && services.outbox) {

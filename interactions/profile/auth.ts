@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { accountClientId } from '../../src/oidc/account-client.js';
+import { acr } from '../../src/oidc/authentication.js';
 import { touchSession, type ActiveSession } from '../../src/oidc/session-activity.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { InteractionDeps } from '../context.js';
@@ -40,11 +41,17 @@ export async function requireViewer(ctx: Context, deps: InteractionDeps, opts: {
   return { account, session };
 }
 
-/** Send the browser through an authorization request of the account client. */
-export async function startSignIn(ctx: Context, deps: InteractionDeps, opts: { returnTo: string; fresh?: boolean }): Promise<void> {
+/** Where a sign-in may return to: our own profile and admin console pages, nothing else. */
+const returnable = /^\/(account|admin)(\/|\?|$)/;
+
+/**
+ * Send the browser through an authorization request of the account client. `mfa` asks for
+ * acr_values=urn:twofold:acr:mfa: a session with a password alone is stepped up (the admin console).
+ */
+export async function startSignIn(ctx: Context, deps: InteractionDeps, opts: { returnTo: string; fresh?: boolean; mfa?: boolean }): Promise<void> {
   const verifier = b64url(randomBytes(32));
   const state = b64url(randomBytes(16));
-  const returnTo = opts.returnTo.startsWith('/account') && !opts.returnTo.startsWith('//') ? opts.returnTo : '/account';
+  const returnTo = returnable.test(opts.returnTo) ? opts.returnTo : '/account';
   ctx.cookies.set(cookieName, JSON.stringify({ verifier, state, returnTo }), {
     signed: true,
     httpOnly: true,
@@ -65,6 +72,7 @@ export async function startSignIn(ctx: Context, deps: InteractionDeps, opts: { r
     // prompt=login rather than max_age: a fresh sign-in is asked for whatever the clocks of the
     // replicas say, so the profile cannot bounce between "too old" and "fine"
     ...(opts.fresh ? { prompt: 'login' } : {}),
+    ...(opts.mfa ? { acr_values: acr.mfa } : {}),
     ...(ctx.query['ui_locales'] ? { ui_locales: String(ctx.query['ui_locales']) } : {}),
   }).toString();
   ctx.redirect(url.href);

@@ -60,6 +60,7 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     // what may be added (the organisation's policy; an SMS provider, an SMTP server or the outbox
     // to send codes with), the policy's notes, recent security activity: profile/policy.ts
     ...(await profileAdditions(deps, viewer, tr, factors)),
+    administration: (await deps.roles.of(account.id)).length > 0, // a link to the admin console
     signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` })}`,
   });
 }

@@ -12,7 +12,9 @@ import { ApiError } from './errors.js';
 
 export type AdminPrincipal =
   | { kind: 'client'; clientId: string; role: 'admin' }
-  | { kind: 'user'; accountId: string; clientId: string; role: Role; organisationId: string };
+  | { kind: 'user'; accountId: string; clientId: string; role: Role; organisationId: string }
+  /** an administrator signed in to the console at /admin (second factor proven) */
+  | { kind: 'console'; accountId: string; role: Role; organisationId: string };
 
 export interface AdminAuthDeps {
   provider(): Provider;
@@ -58,7 +60,7 @@ export async function authenticateAdmin(ctx: Context, deps: AdminAuthDeps): Prom
 
 /** The organisations this principal may see: every one (undefined) or its own. */
 export function organisationScope(p: AdminPrincipal): string | undefined {
-  return p.role === 'admin' ? undefined : p.kind === 'user' ? p.organisationId : undefined;
+  return p.kind === 'client' || p.role === 'admin' ? undefined : p.organisationId;
 }
 
 export function requireRole(p: AdminPrincipal, role: 'admin'): void {
@@ -67,5 +69,6 @@ export function requireRole(p: AdminPrincipal, role: 'admin'): void {
 
 /** How the audit log names who did it. */
 export function actor(p: AdminPrincipal): Record<string, string> {
+  if (p.kind === 'console') return { by: 'console', admin: p.accountId, role: p.role };
   return p.kind === 'client' ? { by: 'api', client: p.clientId } : { by: 'api', admin: p.accountId, role: p.role, client: p.clientId };
 }

@@ -1,162 +1,55 @@
 // /admin/v1/clients: the relying-party apps. Only the admin role (clients are not owned by an
 // organisation). Every change goes through the clients repository, which announces it to every
-// replica (Postgres NOTIFY), so it is in effect everywhere without a restart.
-import { randomBytes } from 'node:crypto';
+// replica (Postgres NOTIFY), so it is in effect everywhere without a restart. The operations are
+// in operations/clients.ts, shared with the console.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { clientIdFor, draftClient, type ClientField } from '../cli/client-metadata.js';
-import { validateClientMetadata } from '../cli/client-validation.js';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config/index.js';
-import type { Logger } from '../log.js';
-import type { AuditLog } from '../storage/postgres/audit.js';
-import type { ClientRecord, ClientsRepo } from '../storage/postgres/clients.js';
-import { actor, requireRole, type AdminPrincipal } from './auth.js';
-import { clientChange, clientInput, type ClientInput } from './client-schemas.js';
-import { ApiError, notFound, parseBody } from './errors.js';
+import { requireRole, type AdminPrincipal } from './auth.js';
+import { clientChange, clientInput } from './client-schemas.js';
+import { parseBody } from './errors.js';
+import { clientView, createClient, deleteClient, findClient, rotateClientSecret, updateClient, type ClientOpsDeps } from './operations/clients.js';
 import { page, pageRequest } from './pagination.js';
 
-export interface ClientsApiDeps {
-  config: Config;
-  clock: Clock;
-  log: Logger;
-  clients: ClientsRepo;
-  audit: AuditLog;
-}
-
-/** draftClient's messages name fields as the API does. */
-const apiNames: Record<ClientField, string> = {
-  name: 'client_name',
-  redirectUris: 'redirect_uris',
-  postLogoutRedirectUris: 'post_logout_redirect_uris',
-  isPublic: 'token_endpoint_auth_method',
-  thirdParty: 'first_party',
-  grantTypes: 'grant_types',
-  clientCredentials: 'grant_types',
-  requireMfa: 'require_mfa',
-  adminApi: 'admin_api',
-};
-
-const newSecret = () => randomBytes(32).toString('base64url');
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-
-export function clientView(r: ClientRecord) {
-  const m = r.metadata;
-  return {
-    client_id: r.clientId,
-    client_name: typeof m['client_name'] === 'string' ? m['client_name'] : '',
-    redirect_uris: strings(m['redirect_uris']),
-    post_logout_redirect_uris: strings(m['post_logout_redirect_uris']),
-    grant_types: strings(m['grant_types']),
-    token_endpoint_auth_method: String(m['token_endpoint_auth_method'] ?? 'client_secret_basic'),
-    first_party: r.firstParty,
-    require_mfa: m['require_mfa'] === true,
-    admin_api: String(m['scope'] ?? '').split(' ').includes('admin'),
-    created_at: r.createdAt.toISOString(),
-    updated_at: r.updatedAt.toISOString(),
-  };
-}
-
-/** The stored form of a client as the API describes it (for PATCH: the current values). */
-function inputOf(r: ClientRecord): Omit<ClientInput, 'client_id'> {
-  const { created_at: _c, updated_at: _u, client_id: _id, ...rest } = clientView(r);
-  return { ...rest, grant_types: rest.grant_types as ClientInput['grant_types'], token_endpoint_auth_method: rest.token_endpoint_auth_method as ClientInput['token_endpoint_auth_method'] };
-}
-
-/** Metadata from the API's input: our rules (draftClient), then oidc-provider's (validateClientMetadata). */
-async function metadataFor(deps: ClientsApiDeps, clientId: string, input: Omit<ClientInput, 'client_id'>) {
-  const isPublic = input.token_endpoint_auth_method === 'none';
-  const draft = draftClient(
-    {
-      name: input.client_name,
-      redirectUris: input.redirect_uris,
-      postLogoutRedirectUris: input.post_logout_redirect_uris,
-      isPublic,
-      thirdParty: !input.first_party,
-      grantTypes: input.grant_types ?? [],
-      clientCredentials: false,
-      requireMfa: input.require_mfa,
-      adminApi: input.admin_api,
-    },
-    apiNames,
-  );
-  const metadata: Record<string, unknown> = { ...draft.metadata, token_endpoint_auth_method: input.token_endpoint_auth_method };
-  // oidc-provider wants a secret for a confidential client: a throwaway one (the real one is made by the caller)
-  const secret = isPublic ? {} : { client_secret: newSecret() };
-  await validateClientMetadata(deps, { ...metadata, ...secret, client_id: clientId, first_party: draft.firstParty }).catch((err: unknown) => {
-    if (err instanceof Error && 'code' in err && err.code === 'invalid_input') throw new ApiError(400, 'invalid_request', err.message, {}, { '(body)': [err.message] });
-    throw err;
-  });
-  return { metadata, firstParty: draft.firstParty, confidential: !isPublic };
-}
+export { clientView };
+export type ClientsApiDeps = ClientOpsDeps;
 
 export function clientRoutes(router: Router, deps: ClientsApiDeps, principal: (ctx: Context) => AdminPrincipal) {
-  const admin = (ctx: Context) => {
-    const p = principal(ctx);
-    requireRole(p, 'admin');
-    return p;
-  };
-
   router.get('/clients', async (ctx) => {
-    admin(ctx);
+    requireRole(principal(ctx), 'admin');
     const req = pageRequest(ctx.query);
     const rows = await deps.clients.page({ after: req.after, limit: req.limit + 1 });
     ctx.body = page(rows, req, (r) => r.clientId, clientView);
   });
 
   router.post('/clients', async (ctx) => {
-    const p = admin(ctx);
+    const p = principal(ctx);
+    requireRole(p, 'admin');
     const input = parseBody(clientInput, ctx.request.body);
-    const clientId = input.client_id ?? clientIdFor(input.client_name, randomBytes(4).toString('hex'));
-    if (await deps.clients.find(clientId)) throw new ApiError(409, 'conflict', `a client with client_id ${clientId} already exists`);
-    const { metadata, firstParty, confidential } = await metadataFor(deps, clientId, input);
-    const secret = confidential ? newSecret() : null;
-    const saved = await deps.clients.save({ clientId, metadata, firstParty, secret });
-    await deps.audit.record({ type: 'client.created', clientId, details: { ...actor(p), firstParty, public: !confidential, grantTypes: metadata['grant_types'] } });
+    const { saved, secret } = await createClient(deps, p, input);
     ctx.status = 201;
-    ctx.set('location', `/admin/v1/clients/${encodeURIComponent(clientId)}`);
+    ctx.set('location', `/admin/v1/clients/${encodeURIComponent(saved.clientId)}`);
     ctx.body = { ...clientView(saved), ...(secret ? { client_secret: secret } : {}) };
   });
 
   router.get('/clients/:clientId', async (ctx) => {
-    admin(ctx);
-    const found = await deps.clients.find(ctx.params['clientId']!);
-    if (!found) throw notFound('client');
-    ctx.body = clientView(found);
+    ctx.body = clientView(await findClient(deps, principal(ctx), ctx.params['clientId']!));
   });
 
   router.patch('/clients/:clientId', async (ctx) => {
-    const p = admin(ctx);
+    const p = principal(ctx);
+    requireRole(p, 'admin');
     const change = parseBody(clientChange, ctx.request.body);
-    const found = await deps.clients.find(ctx.params['clientId']!);
-    if (!found) throw notFound('client');
-    const next = { ...inputOf(found), ...change };
-    const { metadata, firstParty, confidential } = await metadataFor(deps, found.clientId, next);
-    // a public client made confidential needs a secret (shown once); the other way round loses it
-    const secret = confidential && !found.hasSecret ? newSecret() : confidential ? undefined : null;
-    const saved = await deps.clients.save({ clientId: found.clientId, metadata, firstParty, ...(secret !== undefined ? { secret } : {}) });
-    await deps.audit.record({ type: 'client.updated', clientId: found.clientId, details: { ...actor(p), fields: Object.keys(change) } });
+    const { saved, secret } = await updateClient(deps, p, ctx.params['clientId']!, change);
     ctx.body = { ...clientView(saved), ...(secret ? { client_secret: secret } : {}) };
   });
 
   router.post('/clients/:clientId/secret', async (ctx) => {
-    const p = admin(ctx);
-    const found = await deps.clients.find(ctx.params['clientId']!);
-    if (!found) throw notFound('client');
-    if (!found.hasSecret) throw new ApiError(409, 'conflict', 'a public client has no secret to rotate');
-    const secret = newSecret();
-    const saved = await deps.clients.save({ clientId: found.clientId, metadata: found.metadata, firstParty: found.firstParty, secret });
-    await deps.audit.record({ type: 'client.updated', clientId: found.clientId, details: { ...actor(p), change: 'secret_rotated' } });
+    const { saved, secret } = await rotateClientSecret(deps, principal(ctx), ctx.params['clientId']!);
     ctx.body = { ...clientView(saved), client_secret: secret };
   });
 
   router.delete('/clients/:clientId', async (ctx) => {
-    const p = admin(ctx);
-    const clientId = ctx.params['clientId']!;
-    if (!(await deps.clients.find(clientId))) throw notFound('client');
-    await deps.clients.delete(clientId);
-    await deps.audit.record({ type: 'client.deleted', clientId, details: actor(p) });
+    await deleteClient(deps, principal(ctx), ctx.params['clientId']!);
     ctx.status = 204;
   });
 }

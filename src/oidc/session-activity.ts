@@ -21,6 +21,8 @@ export interface ActiveSession {
   /** the session's stable id (the cookie's value changes; this does not) */
   uid: string;
   amr: string[];
+  /** what the sign-in proved (urn:twofold:acr:…) */
+  acr: string | undefined;
 }
 
 /** Extend the browser's signed-in session, if it has one, and say whose it is. */
@@ -41,5 +43,5 @@ export async function touchSession(ctx: Context, provider: Provider, opts: Sessi
       expires: new Date((session.exp ?? opts.nowSeconds() + ttl) * 1000),
     });
   }
-  return { accountId: session.accountId, loginTs: session.loginTs, uid: session.uid, amr: session.amr ?? [] };
+  return { accountId: session.accountId, loginTs: session.loginTs, uid: session.uid, amr: session.amr ?? [], acr: session.acr };
 }

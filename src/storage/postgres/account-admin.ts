@@ -76,6 +76,17 @@ export function createAccountAdminRepo(db: Queryable) {
       const { rows } = await db.query<AdminAccountRow>(`SELECT ${columns} FROM accounts a WHERE ${conditions} ORDER BY lower(a.email) LIMIT $${params.length}`, params);
       return rows;
     },
+    /** How many accounts match, and how many of them have a second factor (enrolment progress). */
+    async count(filter: AccountFilter): Promise<{ total: number; enrolled: number }> {
+      if (filter.organisationId !== undefined && !isUuid(filter.organisationId)) return { total: 0, enrolled: 0 };
+      const params: unknown[] = [];
+      const { rows } = await db.query<{ total: number; enrolled: number }>(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM factors f WHERE f.account_id = a.id))::int AS enrolled
+         FROM accounts a WHERE ${where(filter, params)}`,
+        params,
+      );
+      return rows[0] ?? { total: 0, enrolled: 0 };
+    },
     async setDisabled(id: string, disabled: boolean): Promise<void> {
       await db.query(`UPDATE accounts SET disabled_at = CASE WHEN $2 THEN COALESCE(disabled_at, now()) ELSE NULL END, updated_at = now() WHERE id = $1`, [id, disabled]);
     },
