@@ -35,6 +35,9 @@ function changeFromForm(c: ConsoleRequest) {
       remember_ip_rule: field(form, 'remember_ip_rule'),
       reset_cooloff_seconds: number('reset_cooloff_hours', 3600),
       logout_after_activation: field(form, 'logout_after_activation') === 'on',
+      // empty: the server's setting
+      max_wrong_codes: field(form, 'max_wrong_codes').trim() === '' ? null : number('max_wrong_codes'),
+      code_ttl_seconds: field(form, 'code_ttl_seconds').trim() === '' ? null : number('code_ttl_seconds'),
     },
   };
 }
@@ -51,6 +54,8 @@ function valuesOf(o: Organisation) {
     remember_ip_rule: p.rememberIpRule,
     reset_cooloff_hours: String(p.resetCooloffSeconds / 3600),
     logout_after_activation: p.logoutAfterActivation,
+    max_wrong_codes: p.maxWrongCodes === null ? '' : String(p.maxWrongCodes),
+    code_ttl_seconds: p.codeTtlSeconds === null ? '' : String(p.codeTtlSeconds),
   };
 }
 
@@ -83,7 +88,8 @@ async function showOrganisation(c: ConsoleRequest, o: Organisation, values = val
     c,
     'admin-organisation',
     o.name,
-    { organisation: { id: o.id, slug: o.slug, name: o.name }, values, policyErrors: errors, modes: twoFactorModes, kinds: factorKinds, ipRules: rememberIpRules, enrolment: await enrolment(c, o) },
+    { organisation: { id: o.id, slug: o.slug, name: o.name }, values, policyErrors: errors, modes: twoFactorModes, kinds: factorKinds, ipRules: rememberIpRules, enrolment: await enrolment(c, o),
+      serverDefaults: { maxWrongCodes: c.deps.config.secondFactor.maxWrongCodes, codeTtlSeconds: c.deps.config.secondFactor.codeTtlSeconds } },
     status,
   );
 }
@@ -137,6 +143,8 @@ export function organisationRoutes(routes: ConsoleRoutes): void {
         remember_ip_rule: p.remember_ip_rule,
         reset_cooloff_hours: field(formOf(c.ctx), 'reset_cooloff_hours'),
         logout_after_activation: p.logout_after_activation,
+        max_wrong_codes: field(formOf(c.ctx), 'max_wrong_codes'),
+        code_ttl_seconds: field(formOf(c.ctx), 'code_ttl_seconds'),
       };
       await showOrganisation(c, org, values as ReturnType<typeof valuesOf>, formErrors(c.tr, err), 400);
     }

@@ -12,6 +12,8 @@ export const policyInput = z
     remember_ip_rule: z.enum(rememberIpRules).meta({ description: 'how a remembered device\'s IP address must match: exact, same network prefix, or ignore' }),
     reset_cooloff_seconds: z.number().int().min(0).max(2_592_000).meta({ description: 'a self-service 2FA reset takes effect after this long (0: at once)' }),
     logout_after_activation: z.boolean().meta({ description: 'end the session after a user activates their first second factor' }),
+    max_wrong_codes: z.number().int().min(1).max(20).nullable().meta({ description: "wrong codes allowed in one sign-in; null: the server's SIGNIN_MAX_WRONG_CODES" }),
+    code_ttl_seconds: z.number().int().min(30).max(900).nullable().meta({ description: "how long e-mail and SMS sign-in codes work; null: the server's CODE_TTL_SECONDS" }),
   })
   .partial()
   .strict();
@@ -40,5 +42,7 @@ export const organisationView = z.object({
     remember_ip_rule: z.enum(rememberIpRules),
     reset_cooloff_seconds: z.number(),
     logout_after_activation: z.boolean(),
+    max_wrong_codes: z.number().nullable(),
+    code_ttl_seconds: z.number().nullable(),
   }),
 });

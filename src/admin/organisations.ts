@@ -6,7 +6,7 @@ import type { Context } from 'koa';
 import type { Organisation } from '../storage/postgres/organisations.js';
 import { organisationScope, requireRole, type AdminPrincipal } from './auth.js';
 import { parseBody } from './errors.js';
-import { createOrganisation, updateOrganisation, visibleOrganisation, type OrganisationOpsDeps } from './operations/organisations.js';
+import { createOrganisation, policyView, updateOrganisation, visibleOrganisation, type OrganisationOpsDeps } from './operations/organisations.js';
 import { organisationChange, organisationInput } from './organisation-schemas.js';
 import { page, pageRequest } from './pagination.js';
 
@@ -19,16 +19,7 @@ export function organisationView(o: Organisation) {
     slug: o.slug,
     name: o.name,
     created_at: o.createdAt.toISOString(),
-    policy: {
-      mode: p.mode,
-      allowed_methods: p.allowedMethods,
-      one_code_method: p.oneCodeMethod,
-      mandatory_from: p.mandatoryFrom?.toISOString() ?? null,
-      remember_device_days: p.rememberDeviceDays,
-      remember_ip_rule: p.rememberIpRule,
-      reset_cooloff_seconds: p.resetCooloffSeconds,
-      logout_after_activation: p.logoutAfterActivation,
-    },
+    policy: policyView(p),
   };
 }
 

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { clientInput } from '../admin/client-schemas.js';
+import { policyChange, policyView } from '../admin/operations/organisations.js';
 import { policyInput } from '../admin/organisation-schemas.js';
 import { AppError } from '../errors.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -14,7 +15,7 @@ import { createAccountsRepo } from '../storage/postgres/accounts.js';
 import { createAuditLog } from '../storage/postgres/audit.js';
 import { createClientsRepo, type ClientRecord } from '../storage/postgres/clients.js';
 import type { Queryable } from '../storage/postgres/db.js';
-import { createOrganisationsRepo, type Organisation, type TwoFactorPolicy } from '../storage/postgres/organisations.js';
+import { createOrganisationsRepo, type Organisation } from '../storage/postgres/organisations.js';
 import { createRolesRepo, roles } from '../storage/postgres/roles.js';
 import { draftClient, type ClientField } from './client-metadata.js';
 
@@ -47,34 +48,6 @@ export interface ApplyReport {
   items: Array<{ kind: 'organisation' | 'client' | 'user'; id: string; outcome: Outcome; note?: string }>;
   /** secrets of clients created now: shown once */
   secrets: Record<string, string>;
-}
-
-type PolicyIn = z.infer<typeof policyInput>;
-
-export function policyFromInput(input: PolicyIn): Partial<TwoFactorPolicy> {
-  const change: Partial<TwoFactorPolicy> = {};
-  if (input.mode !== undefined) change.mode = input.mode;
-  if (input.allowed_methods !== undefined) change.allowedMethods = [...new Set(input.allowed_methods)];
-  if (input.one_code_method !== undefined) change.oneCodeMethod = input.one_code_method;
-  if (input.mandatory_from !== undefined) change.mandatoryFrom = input.mandatory_from === null ? null : new Date(input.mandatory_from);
-  if (input.remember_device_days !== undefined) change.rememberDeviceDays = input.remember_device_days;
-  if (input.remember_ip_rule !== undefined) change.rememberIpRule = input.remember_ip_rule;
-  if (input.reset_cooloff_seconds !== undefined) change.resetCooloffSeconds = input.reset_cooloff_seconds;
-  if (input.logout_after_activation !== undefined) change.logoutAfterActivation = input.logout_after_activation;
-  return change;
-}
-
-export function policyToInput(p: TwoFactorPolicy): Required<PolicyIn> {
-  return {
-    mode: p.mode,
-    allowed_methods: p.allowedMethods,
-    one_code_method: p.oneCodeMethod,
-    mandatory_from: p.mandatoryFrom?.toISOString() ?? null,
-    remember_device_days: p.rememberDeviceDays,
-    remember_ip_rule: p.rememberIpRule,
-    reset_cooloff_seconds: p.resetCooloffSeconds,
-    logout_after_activation: p.logoutAfterActivation,
-  };
 }
 
 const fileNames: Record<ClientField, string> = {
@@ -175,10 +148,10 @@ export async function applyDeclaration(db: { transaction<T>(fn: (tx: Queryable) 
       for (const o of d.organisations) {
         let org = await orgs.findBySlug(o.slug);
         const created = !org;
-        const before = org ? JSON.stringify([org.name, policyToInput(org.policy)]) : '';
+        const before = org ? JSON.stringify([org.name, policyView(org.policy)]) : '';
         org = await orgs.save({ slug: o.slug, name: o.name });
-        if (o.policy) org = (await orgs.savePolicy(org.id, policyFromInput(o.policy))) ?? org;
-        const outcome: Outcome = created ? 'created' : before === JSON.stringify([org.name, policyToInput(org.policy)]) ? 'unchanged' : 'updated';
+        if (o.policy) org = (await orgs.savePolicy(org.id, policyChange(o.policy))) ?? org;
+        const outcome: Outcome = created ? 'created' : before === JSON.stringify([org.name, policyView(org.policy)]) ? 'unchanged' : 'updated';
         if (outcome !== 'unchanged') await audit.record({ type: created ? 'organisation.created' : 'organisation.updated', details: { ...by, organisation: org.id, slug: org.slug } });
         report.items.push({ kind: 'organisation', id: o.slug, outcome });
         bySlug.set(o.slug, org);
@@ -253,7 +226,7 @@ export async function exportDeclaration(tx: Queryable, box: SecretBox): Promise<
   const clients = await createClientsRepo(tx, box).list();
   const users = await createAccountAdminRepo(tx).all({}, 1_000_000);
   return {
-    organisations: orgs.map((o) => ({ slug: o.slug, name: o.name, policy: policyToInput(o.policy) })),
+    organisations: orgs.map((o) => ({ slug: o.slug, name: o.name, policy: policyView(o.policy) })),
     clients: clients.map(clientToInput),
     users: users.map((u) => ({
       email: u.email,

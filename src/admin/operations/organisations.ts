@@ -24,7 +24,25 @@ export function policyChange(input: z.infer<typeof policyInput>): Partial<TwoFac
   if (input.remember_ip_rule !== undefined) change.rememberIpRule = input.remember_ip_rule;
   if (input.reset_cooloff_seconds !== undefined) change.resetCooloffSeconds = input.reset_cooloff_seconds;
   if (input.logout_after_activation !== undefined) change.logoutAfterActivation = input.logout_after_activation;
+  if (input.max_wrong_codes !== undefined) change.maxWrongCodes = input.max_wrong_codes;
+  if (input.code_ttl_seconds !== undefined) change.codeTtlSeconds = input.code_ttl_seconds;
   return change;
+}
+
+/** A policy in the input's terms (what the API answers and `twofold export` writes). */
+export function policyView(p: TwoFactorPolicy): Required<z.infer<typeof policyInput>> {
+  return {
+    mode: p.mode,
+    allowed_methods: p.allowedMethods,
+    one_code_method: p.oneCodeMethod,
+    mandatory_from: p.mandatoryFrom?.toISOString() ?? null,
+    remember_device_days: p.rememberDeviceDays,
+    remember_ip_rule: p.rememberIpRule,
+    reset_cooloff_seconds: p.resetCooloffSeconds,
+    logout_after_activation: p.logoutAfterActivation,
+    max_wrong_codes: p.maxWrongCodes,
+    code_ttl_seconds: p.codeTtlSeconds,
+  };
 }
 
 /** The organisation if this principal may see it; a 404 otherwise. */

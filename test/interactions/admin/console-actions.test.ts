@@ -114,8 +114,11 @@ describe('organisations', () => {
       remember_device_days: '14',
       remember_ip_rule: 'prefix',
       reset_cooloff_hours: '24',
+      max_wrong_codes: '5',
+      code_ttl_seconds: '',
     });
     expect(saved.body).toContain('The policy is saved.');
+    expect((await app.services.organisations.findById(org.id))!.policy).toMatchObject({ maxWrongCodes: 5, codeTtlSeconds: null });
     const policy = (await app.services.organisations.findById(org.id))!.policy;
     expect(policy).toMatchObject({ mode: 'required', allowedMethods: ['totp'], rememberDeviceDays: 14, rememberIpRule: 'prefix', resetCooloffSeconds: 86_400, logoutAfterActivation: false });
     expect(policy.mandatoryFrom?.toISOString()).toBe(`${from}T00:00:00.000Z`);
