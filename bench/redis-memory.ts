@@ -16,7 +16,7 @@ export interface KeyKind {
 export function kindOf(logicalKey: string): string {
   const parts = logicalKey.split(':');
   if (parts[0] === 'oidc' && parts[1] === 'grant') return 'grant set (oidc:grant:*)';
-  if (parts[0] === 'oidc' && parts[1] === 'account') return parts[3] === 'sessions' ? 'account sessions set (oidc:account:*:sessions)' : 'account records set (oidc:account:*)';
+  if (parts[0] === 'oidc' && parts[1] === 'account') return parts[3] === 'sessions' ? 'account sessions set (oidc:account:*:sessions)' : 'account grants set (oidc:account:*:grants)';
   if (parts[0] === 'session-end') return 'session-end marker (session-end:*)';
   if (parts[0] === 'oidc' && parts[2] === 'uid') return `${parts[1]} uid pointer`;
   if (parts[0] === 'oidc' && parts[2] === 'userCode') return `${parts[1]} userCode pointer`;

@@ -248,7 +248,7 @@ async function main() {
     const retainedAtOnePerSecond = signInKinds.reduce((sum, [, k]) => sum + (k.bytes / signInsCompleted) * Math.max(k.ttlMax, 0), 0);
     // what one more session costs: its record, its uid pointer, its session-end marker, and its
     // share of the per-account index sets (a member per session and per token)
-    const perSessionKinds = ['Session uid pointer', 'session-end marker (session-end:*)', 'account records set (oidc:account:*)', 'account sessions set (oidc:account:*:sessions)'];
+    const perSessionKinds = ['Session uid pointer', 'session-end marker (session-end:*)', 'account grants set (oidc:account:*:grants)', 'account sessions set (oidc:account:*:sessions)'];
     const bytesPerSessionWithUid = sessions ? Math.round((sessions.bytes + perSessionKinds.reduce((sum, kind) => sum + (kinds[kind]?.bytes ?? 0), 0)) / sessions.keys) : NaN;
     durations.total = round((performance.now() - t0) / 1000, 2);
 

@@ -2,10 +2,10 @@
 // "This wasn't me", an administrator) and "sign out other sessions" (My profile). The adapter
 // indexes every session, grant and token by the account it belongs to (adapter.ts).
 import type { ShortLivedStore } from '../storage/short-lived/store.js';
-import { accountRecordsKey, accountSessionsKey, sessionRecordKey } from './adapter.js';
+import { accountGrantsKey, accountSessionsKey, sessionRecordKey } from './adapter.js';
 
 export interface AccountSessions {
-  /** Delete every session, grant and token (refresh tokens included) of the account. */
+  /** Delete every session and grant of the account: its tokens (refresh tokens included) are refused from then on. */
   endEverywhere(accountId: string): Promise<void>;
   /** Delete every session of the account but the one with this id (the cookie's); returns how many were live. */
   endOthers(accountId: string, keepSessionId: string): Promise<number>;
@@ -21,7 +21,7 @@ export function createAccountSessions(store: ShortLivedStore): AccountSessions {
   }
   return {
     async endEverywhere(accountId) {
-      await store.deleteSetMembers(accountRecordsKey(accountId));
+      await store.deleteSetMembers(accountGrantsKey(accountId));
       await store.deleteSetMembers(accountSessionsKey(accountId));
     },
     async endOthers(accountId, keepSessionId) {

@@ -1,9 +1,8 @@
 // oidc-provider adapter over the ShortLivedStore (Redis or memory), plus Postgres for the
 // Client model. Layout: `oidc:<Model>:<h(id)>` records; `oidc:grant:<grantId>` sets of every key
 // issued under a grant (for revokeByGrantId); `oidc:<Model>:uid:<h(uid)>` and
-// `oidc:<Model>:userCode:<h(code)>` pointers, each O(1); `oidc:account:<accountId>` sets of every
-// session, grant and token of an account (and `…:sessions` of its sessions alone), so one
-// account can be signed out everywhere (account-sessions.ts).
+// `oidc:<Model>:userCode:<h(code)>` pointers, each O(1); `oidc:account:<accountId>:sessions` and
+// `…:grants` sets, so one account can be signed out everywhere (account-sessions.ts).
 //
 // Ids of opaque tokens, codes and sessions are bearer secrets (the session id is the cookie),
 // so none is stored in the clear: keys carry their SHA-256 (h), the payload is stored without
@@ -24,8 +23,11 @@ const recordKey = (model: string, id: string) => `oidc:${model}:${h(id)}`;
 const grantKey = (grantId: string) => `oidc:grant:${grantId}`;
 const uidKey = (model: string, uid: string) => `oidc:${model}:uid:${h(uid)}`;
 const userCodeKey = (model: string, userCode: string) => `oidc:${model}:userCode:${h(userCode)}`;
-/** every session, grant and token of one account: "sign out everywhere" deletes them all */
-export const accountRecordsKey = (accountId: string) => `oidc:account:${accountId}`;
+/**
+ * every grant of one account: "sign out everywhere" deletes them, and with its grant every
+ * access and refresh token is refused (oidc-provider checks the grant of a token on each use)
+ */
+export const accountGrantsKey = (accountId: string) => `oidc:account:${accountId}:grants`;
 /** every session of one account: "sign out other sessions" */
 export const accountSessionsKey = (accountId: string) => `oidc:account:${accountId}:sessions`;
 /** the store key of a session record (to tell the current session apart in accountSessionsKey) */
@@ -74,9 +76,11 @@ export function createAdapterClass(store: ShortLivedStore, clients: ClientSource
     return {
       async upsert(id, payload, expiresIn) {
         const sets = grantBound.has(model) && payload.grantId ? [grantKey(payload.grantId)] : [];
+        // two members per sign-in (its session and its grant), not one per token: a set lives as
+        // long as its longest member, so an active account's set must stay small
         if (typeof payload.accountId === 'string') {
-          sets.push(accountRecordsKey(payload.accountId));
           if (model === 'Session') sets.push(accountSessionsKey(payload.accountId));
+          if (model === 'Grant') sets.push(accountGrantsKey(payload.accountId));
         }
         const pointers: Array<[string, string]> = [];
         if (payload.uid) pointers.push([uidKey(model, payload.uid), box.seal(id, pointerContext)]);
