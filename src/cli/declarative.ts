@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { clientInput } from '../admin/client-schemas.js';
+import { draftFromInput, inputOf } from '../admin/operations/clients.js';
 import { policyChange, policyView } from '../admin/operations/organisations.js';
 import { policyInput } from '../admin/organisation-schemas.js';
 import { AppError } from '../errors.js';
@@ -17,7 +18,6 @@ import { createClientsRepo, type ClientRecord } from '../storage/postgres/client
 import type { Queryable } from '../storage/postgres/db.js';
 import { createOrganisationsRepo, type Organisation } from '../storage/postgres/organisations.js';
 import { createRolesRepo, roles } from '../storage/postgres/roles.js';
-import { draftClient, type ClientField } from './client-metadata.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, '1 to 63 lower-case letters, digits and -');
 
@@ -50,54 +50,11 @@ export interface ApplyReport {
   secrets: Record<string, string>;
 }
 
-const fileNames: Record<ClientField, string> = {
-  name: 'client_name',
-  redirectUris: 'redirect_uris',
-  postLogoutRedirectUris: 'post_logout_redirect_uris',
-  isPublic: 'token_endpoint_auth_method',
-  thirdParty: 'first_party',
-  grantTypes: 'grant_types',
-  clientCredentials: 'grant_types',
-  requireMfa: 'require_mfa',
-  adminApi: 'admin_api',
-};
-
 /** Client metadata from a declared client (our rules; oidc-provider's are checked by the caller). */
-export function clientDraftOf(c: Declaration['clients'][number]) {
-  const draft = draftClient(
-    {
-      name: c.client_name,
-      redirectUris: c.redirect_uris,
-      postLogoutRedirectUris: c.post_logout_redirect_uris,
-      isPublic: c.token_endpoint_auth_method === 'none',
-      thirdParty: !c.first_party,
-      grantTypes: c.grant_types ?? [],
-      clientCredentials: false,
-      requireMfa: c.require_mfa,
-      adminApi: c.admin_api,
-    },
-    fileNames,
-  );
-  return { ...draft, metadata: { ...draft.metadata, token_endpoint_auth_method: c.token_endpoint_auth_method } };
-}
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+export const clientDraftOf = (c: Declaration['clients'][number]) => draftFromInput(c);
 
 /** A stored client in the file's form (no secret): what export writes and apply compares. */
-export function clientToInput(r: ClientRecord): Declaration['clients'][number] {
-  const m = r.metadata;
-  return {
-    client_id: r.clientId,
-    client_name: String(m['client_name'] ?? ''),
-    redirect_uris: strings(m['redirect_uris']),
-    post_logout_redirect_uris: strings(m['post_logout_redirect_uris']),
-    grant_types: strings(m['grant_types']) as Declaration['clients'][number]['grant_types'],
-    token_endpoint_auth_method: String(m['token_endpoint_auth_method'] ?? 'client_secret_basic') as Declaration['clients'][number]['token_endpoint_auth_method'],
-    first_party: r.firstParty,
-    require_mfa: m['require_mfa'] === true,
-    admin_api: String(m['scope'] ?? '').split(' ').includes('admin'),
-  };
-}
+export const clientToInput = (r: ClientRecord): Declaration['clients'][number] => ({ client_id: r.clientId, ...inputOf(r) });
 
 const sorted = (o: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
 

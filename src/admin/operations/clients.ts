@@ -61,8 +61,8 @@ export function inputOf(r: ClientRecord): Omit<ClientInput, 'client_id'> {
   return { ...rest, grant_types: rest.grant_types as ClientInput['grant_types'], token_endpoint_auth_method: rest.token_endpoint_auth_method as ClientInput['token_endpoint_auth_method'] };
 }
 
-/** Metadata from the API's input: our rules (draftClient), then oidc-provider's (validateClientMetadata). */
-async function metadataFor(deps: ClientOpsDeps, clientId: string, input: Omit<ClientInput, 'client_id'>) {
+/** Metadata from a client in the API's terms, by our rules (draftClient); names fields as the API does. */
+export function draftFromInput(input: Omit<ClientInput, 'client_id'>) {
   const isPublic = input.token_endpoint_auth_method === 'none';
   const draft = draftClient(
     {
@@ -79,16 +79,22 @@ async function metadataFor(deps: ClientOpsDeps, clientId: string, input: Omit<Cl
     apiNames,
   );
   const metadata: Record<string, unknown> = { ...draft.metadata, token_endpoint_auth_method: input.token_endpoint_auth_method };
-  // oidc-provider wants a secret for a confidential client: a throwaway one (the real one is made by the caller)
-  const secret = isPublic ? {} : { client_secret: newSecret() };
-  await validateClientMetadata(deps, { ...metadata, ...secret, client_id: clientId, first_party: draft.firstParty }).catch((err: unknown) => {
-    if (err instanceof Error && 'code' in err && err.code === 'invalid_input') throw new ApiError(400, 'invalid_request', err.message, {}, { '(body)': [err.message] });
-    throw err;
-  });
   return { metadata, firstParty: draft.firstParty, confidential: !isPublic };
 }
 
-/** A new client; its secret (confidential clients) is returned once and stored only hashed. */
+/** Metadata from the API's input: our rules (draftFromInput), then oidc-provider's (validateClientMetadata). */
+async function metadataFor(deps: ClientOpsDeps, clientId: string, input: Omit<ClientInput, 'client_id'>) {
+  const drafted = draftFromInput(input);
+  // oidc-provider wants a secret for a confidential client: a throwaway one (the real one is made by the caller)
+  const secret = drafted.confidential ? { client_secret: newSecret() } : {};
+  await validateClientMetadata(deps, { ...drafted.metadata, ...secret, client_id: clientId, first_party: drafted.firstParty }).catch((err: unknown) => {
+    if (err instanceof Error && 'code' in err && err.code === 'invalid_input') throw new ApiError(400, 'invalid_request', err.message, {}, { '(body)': [err.message] });
+    throw err;
+  });
+  return drafted;
+}
+
+/** A new client; its secret (confidential clients) is returned once and stored only sealed (AES-256-GCM). */
 export async function createClient(deps: ClientOpsDeps, p: AdminPrincipal, input: ClientInput): Promise<{ saved: ClientRecord; secret: string | null }> {
   requireRole(p, 'admin');
   const clientId = input.client_id ?? clientIdFor(input.client_name, randomBytes(4).toString('hex'));
