@@ -1,41 +1,31 @@
 // E-mail and SMS codes end to end: added from the profile (confirmed with a code sent there),
 // then used to sign in. E-mail goes through a real SMTP server in the test, SMS through a local
 // HTTP provider; the clock of the codes is injected (90-second lifetime, no sleeping).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, oidc, submitPassword } from '../support/relying-party.js';
+import { startSmsProvider, type SmsProvider } from '../support/sms-provider.js';
 import { codeIn, startInbox, type Inbox } from '../support/smtp-inbox.js';
 import { createUserAgent, type Step, type UserAgent } from '../support/user-agent.js';
 
 const clock = manualClock(Date.now());
 let app: TestApp;
 let inbox: Inbox;
-let smsServer: Server;
-const texts: Array<{ to: string; text: string }> = [];
+let sms: SmsProvider;
 let client: TestClient;
 let rp: oidc.Configuration;
 
 beforeAll(async () => {
   inbox = await startInbox();
-  smsServer = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      texts.push(JSON.parse(body) as { to: string; text: string });
-      res.writeHead(202).end();
-    });
-  });
-  await new Promise<void>((resolve) => smsServer.listen(0, '127.0.0.1', resolve));
+  sms = await startSmsProvider();
   app = await startTestApp({
     clock,
     env: {
       SMTP_URL: inbox.url,
       MAIL_FROM: 'Twofold <no-reply@twofold.test>',
-      SMS_HTTP_URL: `http://127.0.0.1:${(smsServer.address() as AddressInfo).port}/send`,
+      SMS_HTTP_URL: sms.url,
       SMS_COUNTRIES: 'NL,DE',
       OUTBOX: 'false',
     },
@@ -46,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await inbox?.close();
-  smsServer?.close();
+  await sms?.close();
 });
 
 async function profile(ua: UserAgent, user: { email: string; password: string }) {
@@ -54,7 +44,7 @@ async function profile(ua: UserAgent, user: { email: string; password: string })
   return ua.submit(page, /\/login$/, { email: user.email, password: user.password });
 }
 
-const lastText = (to: string) => [...texts].reverse().find((t) => t.to === to)!;
+const lastText = (to: string) => sms.lastTo(to)!;
 
 async function signInToChooser(user: { email: string; password: string }) {
   const ua = createUserAgent();

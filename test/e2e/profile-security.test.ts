@@ -4,8 +4,6 @@
 // removal of the last required method), audits of preferred/renamed methods, and recent
 // security activity. E-mail through a real SMTP server, SMS through a local HTTP provider.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import { manualClock } from '../../src/clock.js';
@@ -13,41 +11,33 @@ import { totpSecretContext } from '../../src/factors/totp-secret.js';
 import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/fixtures.js';
+import { startSmsProvider, type SmsProvider } from '../support/sms-provider.js';
 import { startInbox, type Inbox } from '../support/smtp-inbox.js';
 import { createUserAgent, type Step, type UserAgent } from '../support/user-agent.js';
 
 const clock = manualClock(Date.now());
 let app: TestApp;
 let inbox: Inbox;
-let smsServer: Server;
-const texts: Array<{ to: string; text: string }> = [];
+let sms: SmsProvider;
 
 beforeAll(async () => {
   inbox = await startInbox();
-  smsServer = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      texts.push(JSON.parse(body) as { to: string; text: string });
-      res.writeHead(202).end();
-    });
-  });
-  await new Promise<void>((resolve) => smsServer.listen(0, '127.0.0.1', resolve));
+  sms = await startSmsProvider();
   app = await startTestApp({
     clock,
-    env: { SMTP_URL: inbox.url, SMS_HTTP_URL: `http://127.0.0.1:${(smsServer.address() as AddressInfo).port}/send`, SMS_COUNTRIES: 'NL,DE', OUTBOX: 'false' },
+    env: { SMTP_URL: inbox.url, SMS_HTTP_URL: sms.url, SMS_COUNTRIES: 'NL,DE', OUTBOX: 'false' },
   });
 });
 afterAll(async () => {
   await app?.close();
   await inbox?.close();
-  smsServer?.close();
+  await sms?.close();
 });
 
 type User = Awaited<ReturnType<typeof createUser>>;
 const setPolicy = (user: User, policy: Partial<TwoFactorPolicy>) => app.services.organisations.savePolicy(user.organisationId, policy);
 const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const smsCode = (to: string) => /^(\d{6})/.exec([...texts].reverse().find((t) => t.to === to)!.text)![1]!;
+const smsCode = (to: string) => /^(\d{6})/.exec(sms.lastTo(to)!.text)![1]!;
 const other = (code: string) => (code === '000000' ? '000001' : '000000');
 
 async function openProfile(ua: UserAgent, user: { email: string; password: string }): Promise<Step> {
