@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { clientInput } from '../admin/client-schemas.js';
-import { draftFromInput, inputOf } from '../admin/operations/clients.js';
+import { draftFromInput, inputOf } from '../admin/client-input.js';
 import { policyChange, policyView } from '../admin/operations/organisations.js';
 import { policyInput } from '../admin/organisation-schemas.js';
 import { AppError } from '../errors.js';

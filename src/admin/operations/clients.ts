@@ -2,7 +2,7 @@
 // (/admin/clients): our rules (draftClient), then oidc-provider's; a secret made here and shown
 // once; every change audited with who made it. Only the admin role manages clients.
 import { randomBytes } from 'node:crypto';
-import { clientIdFor, draftClient, type ClientField } from '../../cli/client-metadata.js';
+import { clientIdFor } from '../../cli/client-metadata.js';
 import { validateClientMetadata } from '../../cli/client-validation.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/index.js';
@@ -11,6 +11,9 @@ import type { AuditLog } from '../../storage/postgres/audit.js';
 import type { ClientRecord, ClientsRepo } from '../../storage/postgres/clients.js';
 import { actor, requireRole, type AdminPrincipal } from '../auth.js';
 import type { ClientInput } from '../client-schemas.js';
+import { clientView, draftFromInput, inputOf } from '../client-input.js';
+
+export { clientView, draftFromInput, inputOf };
 import { ApiError, notFound } from '../errors.js';
 
 export interface ClientOpsDeps {
@@ -21,66 +24,7 @@ export interface ClientOpsDeps {
   audit: AuditLog;
 }
 
-/** draftClient's messages name fields as the API does. */
-const apiNames: Record<ClientField, string> = {
-  name: 'client_name',
-  redirectUris: 'redirect_uris',
-  postLogoutRedirectUris: 'post_logout_redirect_uris',
-  isPublic: 'token_endpoint_auth_method',
-  thirdParty: 'first_party',
-  grantTypes: 'grant_types',
-  clientCredentials: 'grant_types',
-  requireMfa: 'require_mfa',
-  adminApi: 'admin_api',
-};
-
 const newSecret = () => randomBytes(32).toString('base64url');
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-
-export function clientView(r: ClientRecord) {
-  const m = r.metadata;
-  return {
-    client_id: r.clientId,
-    client_name: typeof m['client_name'] === 'string' ? m['client_name'] : '',
-    redirect_uris: strings(m['redirect_uris']),
-    post_logout_redirect_uris: strings(m['post_logout_redirect_uris']),
-    grant_types: strings(m['grant_types']),
-    token_endpoint_auth_method: String(m['token_endpoint_auth_method'] ?? 'client_secret_basic'),
-    first_party: r.firstParty,
-    require_mfa: m['require_mfa'] === true,
-    admin_api: String(m['scope'] ?? '').split(' ').includes('admin'),
-    created_at: r.createdAt.toISOString(),
-    updated_at: r.updatedAt.toISOString(),
-  };
-}
-
-/** The stored form of a client as the API describes it (for PATCH: the current values). */
-export function inputOf(r: ClientRecord): Omit<ClientInput, 'client_id'> {
-  const { created_at: _c, updated_at: _u, client_id: _id, ...rest } = clientView(r);
-  return { ...rest, grant_types: rest.grant_types as ClientInput['grant_types'], token_endpoint_auth_method: rest.token_endpoint_auth_method as ClientInput['token_endpoint_auth_method'] };
-}
-
-/** Metadata from a client in the API's terms, by our rules (draftClient); names fields as the API does. */
-export function draftFromInput(input: Omit<ClientInput, 'client_id'>) {
-  const isPublic = input.token_endpoint_auth_method === 'none';
-  const draft = draftClient(
-    {
-      name: input.client_name,
-      redirectUris: input.redirect_uris,
-      postLogoutRedirectUris: input.post_logout_redirect_uris,
-      isPublic,
-      thirdParty: !input.first_party,
-      grantTypes: input.grant_types ?? [],
-      clientCredentials: false,
-      requireMfa: input.require_mfa,
-      adminApi: input.admin_api,
-    },
-    apiNames,
-  );
-  const metadata: Record<string, unknown> = { ...draft.metadata, token_endpoint_auth_method: input.token_endpoint_auth_method };
-  return { metadata, firstParty: draft.firstParty, confidential: !isPublic };
-}
 
 /** Metadata from the API's input: our rules (draftFromInput), then oidc-provider's (validateClientMetadata). */
 async function metadataFor(deps: ClientOpsDeps, clientId: string, input: Omit<ClientInput, 'client_id'>) {
