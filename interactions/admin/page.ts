@@ -47,6 +47,7 @@ function doneNotice(c: ConsoleRequest): string | undefined {
     'confirmation_delivery_failed',
     'roles_saved',
     'policy_saved',
+    'devices_forgotten',
   ];
   return typeof done === 'string' && known.includes(done) ? c.tr.t(`admin_console.done_${done}`) : undefined;
 }

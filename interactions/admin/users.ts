@@ -5,7 +5,7 @@
 // organisation's users (another one's is the 404 page). The work is src/admin/operations/users.ts.
 import { organisationScope } from '../../src/admin/auth.js';
 import { parseBody } from '../../src/admin/errors.js';
-import { changeUser, createUser, resendConfirmation, resetTwoFactor, signOutUser, unlockUser, userFilter, visibleUser } from '../../src/admin/operations/users.js';
+import { changeUser, createUser, forgetUserDevices, resendConfirmation, resetTwoFactor, signOutUser, unlockUser, userFilter, visibleUser } from '../../src/admin/operations/users.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import { reasonBody, userChange, userInput, userQuery } from '../../src/admin/user-schemas.js';
 import type { AdminAccountRow } from '../../src/storage/postgres/account-admin.js';
@@ -104,6 +104,10 @@ export function userRoutes(routes: ConsoleRoutes): void {
   action('unlock', async (c, user) => {
     await unlockUser(c.deps, c.p, user, meta(c.ctx));
     return 'unlocked';
+  });
+  action('devices/forget', async (c, user) => {
+    await forgetUserDevices(c.deps, user, meta(c.ctx));
+    return 'devices_forgotten';
   });
   action('sign-out', async (c, user) => {
     await signOutUser(c.deps, c.p, user, reason(c), meta(c.ctx));

@@ -4,7 +4,6 @@
 // themselves are in operations/users.ts, shared with the console.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { forgetAllDevices } from '../../interactions/recovery/actions.js';
 import type { InteractionDeps } from '../../interactions/context.js';
 import type { AdminAccountRow } from '../storage/postgres/account-admin.js';
 import type { AdminPrincipal } from './auth.js';
@@ -14,6 +13,7 @@ import {
   bulkTwoFactorReset,
   changeUser,
   createUser,
+  forgetUserDevices,
   resendConfirmation,
   resetTwoFactor,
   signOutUser,
@@ -116,7 +116,7 @@ export function userRoutes(router: Router, deps: UsersApiDeps, principal: (ctx: 
 
   router.post('/users/:userId/devices/forget', async (ctx) => {
     const user = await visible(ctx, principal(ctx));
-    await forgetAllDevices(deps, user.id, 'signed_out_everywhere', context(ctx));
+    await forgetUserDevices(deps, user, context(ctx));
     ctx.status = 204;
   });
 

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRememberedDevicesRepo } from '../../src/storage/postgres/remembered-devices.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createOrganisation, createUser, testPassword, type TestClient } from '../support/fixtures.js';
 import { discover, signIn } from '../support/relying-party.js';
@@ -122,6 +123,16 @@ describe('acting on users', () => {
     expect(await app.services.accountSessions.count(user.id)).toBe(0);
     const [event] = await app.services.audit.findRecent({ accountId: user.id, type: 'account.signed_out_everywhere' });
     expect(event!.details).toMatchObject({ by: 'api', reason: 'laptop stolen' });
+  });
+
+  it("forgets a user's remembered devices", async () => {
+    const user = await createUser(app.services);
+    await createRememberedDevicesRepo(app.services.db).save({ accountId: user.id, tokenHash: randomUUID(), browser: 'Firefox', os: 'Windows', ip: '192.0.2.7', expiresAt: new Date(Date.now() + 86_400_000) });
+    expect((await api('GET', `/users/${user.id}`)).json).toMatchObject({ remembered_devices: 1 });
+    expect((await api('POST', `/users/${user.id}/devices/forget`)).status).toBe(204);
+    expect((await api('GET', `/users/${user.id}`)).json).toMatchObject({ remembered_devices: 0 });
+    const [event] = await app.services.audit.findRecent({ accountId: user.id, type: 'device.forgotten' });
+    expect(event!.details).toMatchObject({ reason: 'signed_out_everywhere', count: 1 });
   });
 
   it('unlocks a user locked out by wrong passwords', async () => {

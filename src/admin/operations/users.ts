@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { sendEmailConfirmation, type ConfirmationResult } from '../../../interactions/recovery/confirm-email.js';
 import { sendInvitation } from '../../../interactions/recovery/invitation.js';
-import { signOutEverywhere } from '../../../interactions/recovery/actions.js';
+import { signOutEverywhere, forgetAllDevices } from '../../../interactions/recovery/actions.js';
 import type { InteractionDeps } from '../../../interactions/context.js';
 import type { AccountFilter, AdminAccountRow } from '../../storage/postgres/account-admin.js';
 import { actor, organisationScope, requireRole, type AdminPrincipal } from '../auth.js';
@@ -87,6 +87,11 @@ export async function unlockUser(deps: UserOpsDeps, p: AdminPrincipal, user: Adm
 export async function signOutUser(deps: UserOpsDeps, p: AdminPrincipal, user: AdminAccountRow, reason: string, meta: RequestMeta): Promise<void> {
   await signOutEverywhere(deps, user.id, 'signed_out_everywhere', meta);
   await deps.audit.record({ type: 'account.signed_out_everywhere', accountId: user.id, ...meta, details: { ...actor(p), reason } });
+}
+
+/** Forget every remembered device of a user: their next sign-in on each asks for the second factor (audited as device.forgotten). */
+export async function forgetUserDevices(deps: UserOpsDeps, user: AdminAccountRow, meta: RequestMeta): Promise<void> {
+  await forgetAllDevices(deps, user.id, 'signed_out_everywhere', meta);
 }
 
 /** The confirmation e-mail again (sendEmailConfirmation records it in the audit log). */

@@ -8,6 +8,7 @@ import { manualClock } from '../../../src/clock.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createOrganisation } from '../../support/fixtures.js';
 import { startInbox, type Inbox } from '../../support/smtp-inbox.js';
+import { createRememberedDevicesRepo } from '../../../src/storage/postgres/remembered-devices.js';
 import { createUserAgent, type UserAgent } from '../../support/user-agent.js';
 import { consoleUser, signInToConsole, type ConsoleUser } from './console-support.js';
 
@@ -197,7 +198,11 @@ describe('users', () => {
     expect((await app.services.accounts.findById(id))!.disabledAt).toBeNull();
     const unlocked = await ua.submit(enabled, /\/unlock$/, {});
     expect(unlocked.body).toContain('The account is unlocked');
-    const out = await ua.submit(unlocked, /\/sign-out$/, { reason: 'suspicious sign-in' });
+    await createRememberedDevicesRepo(app.services.db).save({ accountId: id, tokenHash: randomUUID(), browser: 'Chrome', os: 'Linux', ip: '127.0.0.1', expiresAt: new Date(clock.now() + 86_400_000) });
+    const forgotten = await ua.submit(unlocked, /\/devices\/forget$/, {});
+    expect(forgotten.body).toContain('Every remembered device of this user is forgotten');
+    expect(await app.services.devices.list(id)).toEqual([]);
+    const out = await ua.submit(forgotten, /\/sign-out$/, { reason: 'suspicious sign-in' });
     expect(out.body).toContain('The user is signed out everywhere.');
     const roles = await ua.submit(out, /\/roles$/, { roles: 'org_admin' });
     expect(roles.body).toContain('The roles are saved.');
