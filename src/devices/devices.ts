@@ -91,6 +91,8 @@ export function createDevices(opts: { db: Queryable; audit: AuditLog; clock: Clo
         ...family,
         ip: normaliseIp(input.ip),
         expiresAt: new Date(clock.now() + input.days * dayMs),
+        // a day's grace, so a browser whose clock runs late still hears that its device expired
+        purgeBefore: new Date(clock.now() - dayMs),
       });
       await audit.record({
         type: 'device.remembered',

@@ -26,7 +26,12 @@ export const credentialEvents = ['password.changed', 'factor.enrolled', 'factor.
 
 export function createRememberedDevicesRepo(db: Queryable) {
   return {
-    async save(input: { accountId: string; tokenHash: string; browser: string; os: string; ip: string; expiresAt: Date }): Promise<RememberedDevice> {
+    /**
+     * Remember a device. Rows of the account that expired before `purgeBefore` go at the same
+     * time: their cookies are gone with them (Max-Age = the same days), so nothing can refer to them.
+     */
+    async save(input: { accountId: string; tokenHash: string; browser: string; os: string; ip: string; expiresAt: Date; purgeBefore?: Date }): Promise<RememberedDevice> {
+      if (input.purgeBefore) await db.query('DELETE FROM remembered_devices WHERE account_id = $1 AND expires_at < $2', [input.accountId, input.purgeBefore]);
       const { rows } = await db.query<RememberedDevice>(
         `INSERT INTO remembered_devices (account_id, token_hash, browser, os, ip, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${columns}`,
