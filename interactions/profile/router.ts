@@ -10,7 +10,6 @@ import { showAddTotp, submitAddTotp } from './add-totp.js';
 import { showAddWebAuthn, submitAddWebAuthn } from './add-webauthn.js';
 import { finishSignIn, requireViewer, startSignIn, type ProfileViewer } from './auth.js';
 import { registerDeviceRoutes } from './devices.js';
-import { registerStaySignedIn } from './stay-signed-in.js';
 import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } from './factors.js';
 import { registerProfileAdditions } from './additions.js';
 import { showProfile } from './overview.js';
@@ -60,9 +59,10 @@ export function createProfileRouter(deps: InteractionDeps) {
   router.post('/recovery-codes', formBody, post((ctx, viewer) => regenerateRecoveryCodes(ctx, deps, viewer), { recent: true }));
   passwordRoutes(router, deps, { get, post, formBody }); // change password, confirm the e-mail address
   registerDeviceRoutes(router, deps, post);
-  registerStaySignedIn(router, post);
+  // back to the profile: "/done" after a page of news, "/stay" from the idle warning (requireViewer,
+  // in post, has touched the session: that is all "Stay signed in" needs)
   router.post(
-    '/done',
+    ['/done', '/stay'],
     formBody,
     post(async (ctx) => {
       ctx.status = 303;

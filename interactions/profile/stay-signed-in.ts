@@ -1,17 +1,11 @@
 // "Stay signed in" on our own pages: a minute before the idle limit (half of it when the limit
-// is shorter than two minutes) a warning offers to stay; the button posts to /account/stay,
-// which touches the session like any profile page (requireViewer) and comes back. When the
+// is shorter than two minutes) a warning offers to stay; the button posts to /account/stay
+// (profile/router.ts), which touches the session like any profile page (requireViewer) and comes back. When the
 // limit has passed, the page says the user was signed out and offers to sign in again. The
 // timing is the script's (assets/session-warning.js); the form works without it.
-import type Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from '../context.js';
 import type { Translator } from '../i18n.js';
-import { formBody } from '../router.js';
 import { durationText } from '../signin/session-ended.js';
-import type { ProfileViewer } from './auth.js';
-
-type Post = (act: (ctx: Context, viewer: ProfileViewer) => Promise<void>) => Middleware;
 
 /** When the warning appears, in seconds before the idle limit. */
 export const warnBeforeSeconds = (idleSeconds: number) => Math.min(60, Math.floor(idleSeconds / 2));
@@ -28,16 +22,4 @@ export function sessionWarning(deps: InteractionDeps, tr: Translator) {
       signedOut: tr.t('session_end.signed_out', { duration: durationText(tr, idle) }),
     },
   };
-}
-
-export function registerStaySignedIn(router: Router, post: Post): void {
-  // requireViewer (in post) has touched the session: nothing else to do
-  router.post(
-    '/stay',
-    formBody,
-    post(async (ctx) => {
-      ctx.status = 303;
-      ctx.redirect('/account');
-    }),
-  );
 }

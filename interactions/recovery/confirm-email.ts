@@ -9,8 +9,8 @@ import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { InteractionDeps } from '../context.js';
 import type { Translator } from '../i18n.js';
 import { translatorFor } from '../render.js';
-import { accountLanguage, describeDuration } from './describe.js';
-import { mayEmail, renderLinkProblem, renderRecovery, requestContext, sendLinkEmail } from './pages.js';
+import { accountLanguage } from './describe.js';
+import { mayEmail, renderLinkProblem, renderRecovery, requestContext, linkEmailTexts, sendLinkEmail } from './pages.js';
 
 export type ConfirmationDeps = Pick<InteractionDeps, 'links' | 'mailer' | 'audit' | 'store' | 'i18n'>;
 
@@ -29,10 +29,7 @@ export async function sendEmailConfirmation(
   try {
     await sendLinkEmail(deps, tr, {
       to: account.email,
-      subject: tr.t('confirm_email.email_subject', { product: tr.t('product') }),
-      heading: tr.t('confirm_email.email_heading'),
-      paragraphs: [tr.t('confirm_email.email_intro', { product: tr.t('product') }), tr.t('confirm_email.email_valid', { duration: describeDuration(tr, linkLifetimes.email_confirmation) })],
-      button: { url: link.url, text: tr.t('confirm_email.email_button') },
+      ...linkEmailTexts(tr, 'confirm_email', { url: link.url, lifetimeSeconds: linkLifetimes.email_confirmation }),
       category: 'email-confirmation',
     });
   } catch {

@@ -17,7 +17,7 @@ import { translatorFor } from '../render.js';
 import { lockedMessage, remainingMessage } from '../signin/regulate.js';
 import { applyDueFactorReset, performFactorReset } from './actions.js';
 import { describeDuration, describeTime } from './describe.js';
-import { formField, mayEmail, onwards, renderLinkProblem, renderRecovery, requestContext, sendLinkEmail, signInReturn, type RecoveryPage } from './pages.js';
+import { formField, mayEmail, onwards, renderLinkProblem, renderRecovery, requestContext, linkEmailTexts, sendLinkEmail, signInReturn, type RecoveryPage } from './pages.js';
 
 /** POST /interaction/:uid/reset-2fa, from the second-factor pages: the password is proven in this sign-in. */
 export async function requestFactorReset(ctx: Context, deps: InteractionDeps, details: InteractionDetails, account: Account): Promise<void> {
@@ -37,10 +37,7 @@ export async function requestFactorReset(ctx: Context, deps: InteractionDeps, de
   try {
     await sendLinkEmail(deps, tr, {
       to: account.email,
-      subject: tr.t('reset.email_subject', { product: tr.t('product') }),
-      heading: tr.t('reset.email_heading'),
-      paragraphs: [tr.t('reset.email_intro'), tr.t('reset.email_valid', { duration }), tr.t('reset.email_effects')],
-      button: { url: link.url, text: tr.t('reset.email_button') },
+      ...linkEmailTexts(tr, 'reset', { url: link.url, lifetimeSeconds: linkLifetimes.factor_reset, more: [tr.t('reset.email_effects')] }),
       request: { ...context, at: new Date(deps.clock.now()) },
       notMe: { url: notMe.url, text: tr.t('reset.email_not_me') },
       category: 'factor-reset',

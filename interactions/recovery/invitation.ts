@@ -3,8 +3,8 @@
 import { linkLifetimes } from '../../src/links/links.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { ConfirmationDeps } from './confirm-email.js';
-import { accountLanguage, describeDuration } from './describe.js';
-import { sendLinkEmail } from './pages.js';
+import { accountLanguage } from './describe.js';
+import { linkEmailTexts, sendLinkEmail } from './pages.js';
 
 export type InvitationResult = 'sent' | 'delivery_failed';
 
@@ -14,10 +14,7 @@ export async function sendInvitation(deps: ConfirmationDeps, account: Pick<Accou
   try {
     await sendLinkEmail(deps, tr, {
       to: account.email,
-      subject: tr.t('invitation.email_subject', { product: tr.t('product') }),
-      heading: tr.t('invitation.email_heading'),
-      paragraphs: [tr.t('invitation.email_intro', { product: tr.t('product'), email: account.email }), tr.t('invitation.email_valid', { duration: describeDuration(tr, linkLifetimes.invitation) })],
-      button: { url: link.url, text: tr.t('invitation.email_button') },
+      ...linkEmailTexts(tr, 'invitation', { url: link.url, lifetimeSeconds: linkLifetimes.invitation, intro: { email: account.email } }),
       category: 'invitation',
     });
   } catch {

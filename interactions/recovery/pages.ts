@@ -6,7 +6,7 @@ import type { InteractionDeps } from '../context.js';
 import { renderEmail } from '../emails.js';
 import type { Translator } from '../i18n.js';
 import { renderPage } from '../render.js';
-import { describeBrowser, describeTime } from './describe.js';
+import { describeBrowser, describeDuration, describeTime } from './describe.js';
 
 export interface RecoveryField {
   name: string;
@@ -76,6 +76,24 @@ export interface LinkEmail {
   request?: { ip?: string | undefined; userAgent?: string | undefined; at: Date };
   notMe?: { url: string; text: string };
   category: string;
+}
+
+/**
+ * The usual texts of a link e-mail, from the catalogue area `area` (email_subject, email_heading,
+ * email_intro, email_valid with the link's lifetime, email_button), plus any further paragraphs.
+ */
+export function linkEmailTexts(
+  tr: Translator,
+  area: string,
+  opts: { url: string; lifetimeSeconds: number; intro?: Record<string, unknown>; more?: string[] },
+): Pick<LinkEmail, 'subject' | 'heading' | 'paragraphs' | 'button'> {
+  const product = tr.t('product');
+  return {
+    subject: tr.t(`${area}.email_subject`, { product }),
+    heading: tr.t(`${area}.email_heading`),
+    paragraphs: [tr.t(`${area}.email_intro`, { product, ...opts.intro }), tr.t(`${area}.email_valid`, { duration: describeDuration(tr, opts.lifetimeSeconds) }), ...(opts.more ?? [])],
+    button: { url: opts.url, text: tr.t(`${area}.email_button`) },
+  };
 }
 
 /** Send an e-mail carrying a recovery link; throws AppError('delivery_failed') like the mailer. */

@@ -12,7 +12,7 @@ import type { Translator } from '../i18n.js';
 import { translatorFor } from '../render.js';
 import { signOutEverywhere } from './actions.js';
 import { describeDuration } from './describe.js';
-import { formField, mayEmail, onwards, renderLinkProblem, renderRecovery, requestContext, sendLinkEmail, signInReturn, type RecoveryPage } from './pages.js';
+import { formField, mayEmail, onwards, renderLinkProblem, renderRecovery, requestContext, linkEmailTexts, sendLinkEmail, signInReturn, type RecoveryPage } from './pages.js';
 
 const emailPattern = /^[^\s@]+@[^\s@]+$/;
 
@@ -45,15 +45,11 @@ export async function submitForgot(ctx: Context, deps: InteractionDeps): Promise
     if (!account || account.disabledAt || !(await mayEmail(deps, account.id, 'password_reset'))) return;
     const link = await deps.links.issue('password_reset', account.id, { data: returnTo ? { returnTo } : {} });
     const notMe = await deps.links.issue('not_me', account.id);
-    const mailTr = tr;
-    await sendLinkEmail(deps, mailTr, {
+    await sendLinkEmail(deps, tr, {
       to: account.email,
-      subject: mailTr.t('forgot.email_subject', { product: mailTr.t('product') }),
-      heading: mailTr.t('forgot.email_heading'),
-      paragraphs: [mailTr.t('forgot.email_intro', { product: mailTr.t('product') }), mailTr.t('forgot.email_valid', { duration: describeDuration(mailTr, linkLifetimes.password_reset) })],
-      button: { url: link.url, text: mailTr.t('forgot.email_button') },
+      ...linkEmailTexts(tr, 'forgot', { url: link.url, lifetimeSeconds: linkLifetimes.password_reset }),
       request: { ...context, at },
-      notMe: { url: notMe.url, text: mailTr.t('forgot.email_not_me') },
+      notMe: { url: notMe.url, text: tr.t('forgot.email_not_me') },
       category: 'password-reset',
     });
     await deps.audit.record({ type: 'password.reset_requested', accountId: account.id, ...context });
