@@ -29,7 +29,8 @@ export async function loadInteraction(ctx: Context, deps: InteractionDeps): Prom
   // A step of an interaction that belongs to a signed-in session is user activity.
   if (details.session?.accountId) {
     await touchSession(ctx, deps.provider(), {
-      ...deps.config.session,
+      idleLimits: deps.sessionIdle,
+      maxSeconds: deps.config.session.maxSeconds,
       secureCookies: deps.config.secureCookies,
       nowSeconds: () => Math.floor(deps.clock.now() / 1000),
     });

@@ -58,7 +58,11 @@ async function main(): Promise<void> {
       `  Twofold is running: ${config.issuer}`,
       `  Discovery:          ${config.issuer}/.well-known/openid-configuration`,
       ...(demo
-        ? [`  Try it:             open ${config.issuer}/demo and click "Sign in"`, `  Demo user:          ${demo.email} / ${demo.password}`]
+        ? [
+            `  Try it:             open ${config.issuer}/demo and click "Sign in"`,
+            `  Demo user:          ${demo.email} / ${demo.password}`,
+            `  Admin console:      ${config.issuer}/admin (as the demo user, an administrator on a new data directory)`,
+          ]
         : []),
       '',
       '',

@@ -20,6 +20,7 @@ import type { Logger } from './log.js';
 import { createAccountSessions, type AccountSessions } from './oidc/account-sessions.js';
 import { createAdapterClass } from './oidc/adapter.js';
 import { withSessionEndMarkers } from './oidc/session-end.js';
+import { createSessionIdleLimits, withSessionIdleLimits, type SessionIdleLimits } from './oidc/session-idle.js';
 import { createClientCache, type ClientCache } from './oidc/client-cache.js';
 import { createProvider } from './oidc/provider.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.js';
@@ -30,7 +31,7 @@ import { clientsChannel, type ClientsRepo } from './storage/postgres/clients.js'
 import { listen } from './storage/postgres/notifications.js';
 import type { Db } from './storage/postgres/db.js';
 import { openPostgres } from './storage/postgres/open.js';
-import type { OrganisationsRepo } from './storage/postgres/organisations.js';
+import { organisationsChannel, type OrganisationsRepo } from './storage/postgres/organisations.js';
 import type { RolesRepo } from './storage/postgres/roles.js';
 import type { AccountAdminRepo } from './storage/postgres/account-admin.js';
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
@@ -67,6 +68,8 @@ export interface Services extends RecoveryServices {
   providers: ProviderHolder;
   /** end an account's sessions (everywhere, or all but the current one) */
   accountSessions: AccountSessions;
+  /** each account's session idle limit: its organisation's, or SESSION_IDLE_SECONDS (session-idle.ts) */
+  sessionIdle: SessionIdleLimits;
   factors: FactorsRepo;
   recoveryCodes: RecoveryCodesRepo;
   /** keyed hash of a recovery code for an account (undefined when the input cannot be a code) */
@@ -113,9 +116,15 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   const box = createSecretBox(config.encryptionKey);
   // clients are read through an in-process cache that every change invalidates (client-cache.ts)
   let clientCache: ClientCache | undefined;
-  const repos = createRepositories(db, box, { onClientChange: (clientId: string) => clientCache?.invalidate(clientId) });
+  // each account's session idle limit is kept in process the same way (session-idle.ts)
+  let sessionIdle: SessionIdleLimits | undefined;
+  const repos = createRepositories(db, box, {
+    onClientChange: (clientId: string) => clientCache?.invalidate(clientId),
+    onOrganisationChange: (organisationId: string) => sessionIdle?.invalidate(organisationId),
+  });
   const { accounts, clients, audit, factors } = repos;
   clientCache = createClientCache(clients, { ttlMs: 30_000, now: () => clock.now() });
+  sessionIdle = createSessionIdleLimits(repos.organisations, { defaultSeconds: config.session.idleSeconds, ttlMs: 60_000, now: () => clock.now() });
   const clientChanges =
     config.postgres.mode === 'external'
       ? await listen({
@@ -126,18 +135,32 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
           log,
         })
       : undefined;
+  const organisationChanges =
+    config.postgres.mode === 'external'
+      ? await listen({
+          url: storage.databaseUrl,
+          channel: organisationsChannel,
+          onMessage: (organisationId) => sessionIdle?.invalidate(organisationId),
+          onReset: () => sessionIdle?.invalidate(),
+          log,
+        })
+      : undefined;
   const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
   const views = createViews();
   const pages = createProviderPages({ views, i18n, log });
   // sessions leave a small marker behind so the next sign-in can say why one expired (session-end.ts)
-  const Adapter = withSessionEndMarkers(createAdapterClass(store, clientCache, box), { store, clock, ...config.session, secureCookies: config.secureCookies });
+  // and learn the idle limit of every account whose session they read (session-idle.ts)
+  const Adapter = withSessionIdleLimits(
+    withSessionEndMarkers(createAdapterClass(store, clientCache, box), { store, clock, ...config.session, secureCookies: config.secureCookies }),
+    sessionIdle,
+  );
 
   const created = await ensureSigningKeys({ db, box, clock });
   for (const kid of created) await audit.record({ type: 'key.created', details: { kid } });
 
   const providers = await createProviderHolder({
     loadKeys: () => loadPublishedKeys({ db, box, clock }),
-    build: (jwks) => createProvider({ config, Adapter, accounts, audit, jwks, pages, clock, log }),
+    build: (jwks) => createProvider({ config, Adapter, accounts, audit, jwks, pages, clock, log, sessionIdle }),
     refreshSeconds: config.keyRefreshSeconds,
     log,
   });
@@ -174,6 +197,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     i18n,
     providers,
     accountSessions: createAccountSessions(store),
+    sessionIdle,
     factors,
     recoveryCodes: repos.recoveryCodes,
     hashRecoveryCode: recoveryCodeHasher(config.encryptionKey),
@@ -199,6 +223,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
       await recovery.securityEmails.settle();
       await mailer.close();
       await clientChanges?.close();
+      await organisationChanges?.close();
       await store.close();
       await storage.close();
     },

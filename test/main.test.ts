@@ -86,6 +86,11 @@ describe('process', () => {
       expect(done.status).toBe(200);
       expect(done.body).toContain('Verified ID token claims');
       expect(done.body).toContain('&quot;amr&quot;: [\n    &quot;pwd&quot;\n  ]');
+      // the demo user is an administrator: the console asks them to set up a second factor first
+      expect(p.output()).toContain(`Admin console:      ${base}/admin`);
+      const admin = await ua.follow(`${base}/admin`);
+      expect(admin.body).toContain('Set up two-step verification');
+      expect(admin.body).not.toContain('this account is not an administrator');
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
 

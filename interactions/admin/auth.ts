@@ -13,7 +13,7 @@ import { renderMessage, translatorFor } from '../render.js';
 /** The console's principal, or undefined after redirecting to sign in or rendering the 403 page. */
 export async function requireConsoleAdmin(ctx: Context, deps: InteractionDeps): Promise<AdminPrincipal | undefined> {
   const { config, clock } = deps;
-  const session = await touchSession(ctx, deps.provider(), { ...config.session, secureCookies: config.secureCookies, nowSeconds: () => Math.floor(clock.now() / 1000) });
+  const session = await touchSession(ctx, deps.provider(), { idleLimits: deps.sessionIdle, maxSeconds: config.session.maxSeconds, secureCookies: config.secureCookies, nowSeconds: () => Math.floor(clock.now() / 1000) });
   const account = session ? await deps.accounts.findById(session.accountId) : undefined;
   if (!session || !account || account.disabledAt || session.acr !== acr.mfa) {
     await startSignIn(ctx, deps, { returnTo: ctx.method === 'GET' ? ctx.originalUrl : '/admin', mfa: true });

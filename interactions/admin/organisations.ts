@@ -10,6 +10,7 @@ import { organisationChange, organisationInput } from '../../src/admin/organisat
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import { factorKinds, rememberIpRules, twoFactorModes, type Organisation } from '../../src/storage/postgres/organisations.js';
 import { formatDate } from '../format.js';
+import { durationText } from '../signin/session-ended.js';
 import type { ConsoleRoutes } from './router.js';
 import { field, fields, formError, formErrors, formOf, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
 
@@ -38,6 +39,8 @@ function changeFromForm(c: ConsoleRequest) {
       // empty: the server's setting
       max_wrong_codes: field(form, 'max_wrong_codes').trim() === '' ? null : number('max_wrong_codes'),
       code_ttl_seconds: field(form, 'code_ttl_seconds').trim() === '' ? null : number('code_ttl_seconds'),
+      // asked in minutes, kept in seconds
+      session_idle_seconds: field(form, 'session_idle_minutes').trim() === '' ? null : number('session_idle_minutes', 60),
     },
   };
 }
@@ -56,6 +59,7 @@ function valuesOf(o: Organisation) {
     logout_after_activation: p.logoutAfterActivation,
     max_wrong_codes: p.maxWrongCodes === null ? '' : String(p.maxWrongCodes),
     code_ttl_seconds: p.codeTtlSeconds === null ? '' : String(p.codeTtlSeconds),
+    session_idle_minutes: p.sessionIdleSeconds === null ? '' : String(Math.round((p.sessionIdleSeconds / 60) * 100) / 100),
   };
 }
 
@@ -89,7 +93,12 @@ async function showOrganisation(c: ConsoleRequest, o: Organisation, values = val
     'admin-organisation',
     o.name,
     { organisation: { id: o.id, slug: o.slug, name: o.name }, values, policyErrors: errors, modes: twoFactorModes, kinds: factorKinds, ipRules: rememberIpRules, enrolment: await enrolment(c, o),
-      serverDefaults: { maxWrongCodes: c.deps.config.secondFactor.maxWrongCodes, codeTtlSeconds: c.deps.config.secondFactor.codeTtlSeconds } },
+      serverDefaults: {
+        maxWrongCodes: c.deps.config.secondFactor.maxWrongCodes,
+        codeTtlSeconds: c.deps.config.secondFactor.codeTtlSeconds,
+        sessionIdle: durationText(c.tr, c.deps.config.session.idleSeconds),
+        sessionMax: durationText(c.tr, c.deps.config.session.maxSeconds),
+      } },
     status,
   );
 }

@@ -56,7 +56,7 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     hasFactors: factors.length > 0,
     resetPending: await pendingResetNotice(deps, tr, account.id), // a scheduled 2FA reset (recovery/)
     ...(await deviceSection(ctx, deps, tr, viewer)),
-    ...sessionWarning(deps, tr),
+    ...sessionWarning(deps, tr, viewer.session.idleSeconds),
     // what may be added (the organisation's policy; an SMS provider, an SMTP server or the outbox
     // to send codes with), the policy's notes, recent security activity: profile/policy.ts
     ...(await profileAdditions(deps, viewer, tr, factors)),

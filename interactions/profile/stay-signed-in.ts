@@ -10,9 +10,9 @@ import { durationText } from '../signin/session-ended.js';
 /** When the warning appears, in seconds before the idle limit. */
 export const warnBeforeSeconds = (idleSeconds: number) => Math.min(60, Math.floor(idleSeconds / 2));
 
-/** The profile page's data for views/session-warning.eta. */
-export function sessionWarning(deps: InteractionDeps, tr: Translator) {
-  const idle = deps.config.session.idleSeconds;
+/** The profile page's data for views/session-warning.eta; idleSeconds is the session's own limit (ActiveSession). */
+export function sessionWarning(deps: InteractionDeps, tr: Translator, idleSeconds: number = deps.config.session.idleSeconds) {
+  const idle = idleSeconds;
   const before = warnBeforeSeconds(idle);
   return {
     sessionWarning: {

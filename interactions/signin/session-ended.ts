@@ -18,9 +18,15 @@ export function durationText(tr: Translator, seconds: number): string {
   return tr.t('session_end.seconds', { count: seconds });
 }
 
-export function sessionEndMessage(tr: Translator, deps: Pick<InteractionDeps, 'config'>, end: SessionEnd): string {
-  return end === 'idle'
-    ? tr.t('session_end.idle', { duration: durationText(tr, deps.config.session.idleSeconds) })
+/** What ended, and the idle limit that applied (the account's organisation's, or the server's). */
+interface EndNotice {
+  end: SessionEnd;
+  idleSeconds: number;
+}
+
+export function sessionEndMessage(tr: Translator, deps: Pick<InteractionDeps, 'config'>, notice: EndNotice): string {
+  return notice.end === 'idle'
+    ? tr.t('session_end.idle', { duration: durationText(tr, notice.idleSeconds) })
     : tr.t('session_end.absolute', { duration: durationText(tr, deps.config.session.maxSeconds) });
 }
 
@@ -32,19 +38,22 @@ async function endedDeliberately(deps: InteractionDeps, marker: SessionEndMarker
 }
 
 export async function sessionEndedNotice(ctx: Context, deps: InteractionDeps, details: InteractionDetails, tr: Translator): Promise<string | undefined> {
-  let end = (await deps.store.get(key(details.uid))) as SessionEnd | undefined;
-  if (!end) {
+  const kept = await deps.store.get(key(details.uid));
+  let notice = kept ? (JSON.parse(kept) as EndNotice) : undefined;
+  if (!notice) {
     const found = await detectSessionEnd(ctx, { store: deps.store, clock: deps.clock, ...deps.config.session, secureCookies: deps.config.secureCookies });
     if (!found || (await endedDeliberately(deps, found.marker))) return undefined;
-    end = found.end;
+    const end = found.end;
+    const idleSeconds = await deps.sessionIdle.prepare(found.marker.a);
     await deps.audit.record({
       type: end === 'idle' ? 'session.expired_idle' : 'session.expired_absolute',
       accountId: found.marker.a,
       ip: ctx.ip,
       userAgent: ctx.get('user-agent'),
-      details: { signedInAt: new Date(found.marker.l * 1000).toISOString(), ...(end === 'idle' ? { idleSeconds: deps.config.session.idleSeconds } : { maxSeconds: deps.config.session.maxSeconds }) },
+      details: { signedInAt: new Date(found.marker.l * 1000).toISOString(), ...(end === 'idle' ? { idleSeconds } : { maxSeconds: deps.config.session.maxSeconds }) },
     });
-    await deps.store.set(key(details.uid), end, noticeTtlSeconds);
+    notice = { end, idleSeconds };
+    await deps.store.set(key(details.uid), JSON.stringify(notice), noticeTtlSeconds);
   }
-  return sessionEndMessage(tr, deps, end);
+  return sessionEndMessage(tr, deps, notice);
 }

@@ -14,6 +14,13 @@ export const policyInput = z
     logout_after_activation: z.boolean().meta({ description: 'end the session after a user activates their first second factor' }),
     max_wrong_codes: z.number().int().min(1).max(20).nullable().meta({ description: "wrong codes allowed in one sign-in; null: the server's SIGNIN_MAX_WRONG_CODES" }),
     code_ttl_seconds: z.number().int().min(30).max(900).nullable().meta({ description: "how long e-mail and SMS sign-in codes work; null: the server's CODE_TTL_SECONDS" }),
+    session_idle_seconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(86_400)
+      .nullable()
+      .meta({ description: "a signed-in session ends after this long without activity (the absolute SESSION_MAX_SECONDS still caps it); null: the server's SESSION_IDLE_SECONDS" }),
   })
   .partial()
   .strict();
@@ -44,5 +51,6 @@ export const organisationView = z.object({
     logout_after_activation: z.boolean(),
     max_wrong_codes: z.number().nullable(),
     code_ttl_seconds: z.number().nullable(),
+    session_idle_seconds: z.number().nullable(),
   }),
 });

@@ -45,6 +45,7 @@ const noPages: ProviderPages = {
 // Validation looks up no account and records no event; the provider only needs something there.
 const noAccounts = { findById: async () => undefined } as unknown as AccountsRepo;
 const noAudit = { record: async () => {} } as unknown as AuditLog;
+const noSessions = { secondsFor: () => 1, prepare: async () => 1, invalidate: () => {} };
 
 /**
  * Throws invalid_input with oidc-provider's description when it refuses the metadata. Needs no
@@ -61,6 +62,7 @@ export async function validateClientMetadata(
     audit: noAudit,
     jwks: await throwawayKeys(),
     pages: noPages,
+    sessionIdle: noSessions,
   });
   try {
     await provider.Client.validate(metadata as ClientMetadata);

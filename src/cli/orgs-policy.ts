@@ -53,6 +53,8 @@ export function policyChange(args: ParsedCommandArgs): Partial<TwoFactorPolicy> 
   // "default" goes back to the server's setting
   if (v('max-wrong-codes') !== undefined) change.maxWrongCodes = v('max-wrong-codes') === 'default' ? null : int('max-wrong-codes', v('max-wrong-codes')!, 1, 20);
   if (v('code-ttl-seconds') !== undefined) change.codeTtlSeconds = v('code-ttl-seconds') === 'default' ? null : int('code-ttl-seconds', v('code-ttl-seconds')!, 30, 900);
+  if (v('session-idle-seconds') !== undefined)
+    change.sessionIdleSeconds = v('session-idle-seconds') === 'default' ? null : int('session-idle-seconds', v('session-idle-seconds')!, 60, 86_400);
   return change;
 }
 
@@ -70,6 +72,7 @@ export const policyJson = (o: Organisation) => ({
   logout_after_activation: o.policy.logoutAfterActivation,
   max_wrong_codes: o.policy.maxWrongCodes,
   code_ttl_seconds: o.policy.codeTtlSeconds,
+  session_idle_seconds: o.policy.sessionIdleSeconds,
 });
 
 function describe(o: Organisation): string {
@@ -85,6 +88,7 @@ function describe(o: Organisation): string {
     ['Sign out after first method', p.logoutAfterActivation ? 'yes' : 'no'],
     ['Wrong codes per sign-in', p.maxWrongCodes === null ? "the server's setting (SIGNIN_MAX_WRONG_CODES)" : String(p.maxWrongCodes)],
     ['E-mail and SMS codes work', p.codeTtlSeconds === null ? "the server's setting (CODE_TTL_SECONDS)" : `${p.codeTtlSeconds} seconds`],
+    ['Idle session ends after', p.sessionIdleSeconds === null ? "the server's setting (SESSION_IDLE_SECONDS)" : `${p.sessionIdleSeconds} seconds`],
   ]);
 }
 
@@ -94,7 +98,8 @@ export const policyCommand: Command = {
   usage: `twofold orgs policy --slug SLUG [--mode off|optional|required] [--mandatory-from YYYY-MM-DD|none]
          [--allowed totp,email,sms,webauthn] [--one-code-method true|false] [--remember-days N]
          [--remember-ip exact|prefix|ignore] [--reset-cooloff-hours N] [--logout-after-activation true|false]
-         [--max-wrong-codes N|default] [--code-ttl-seconds N|default] [--json]`,
+         [--max-wrong-codes N|default] [--code-ttl-seconds N|default]
+         [--session-idle-seconds N|default] [--json]`,
   details: `Without a change, shows the policy.
 
 Options:
@@ -113,6 +118,8 @@ Options:
   --logout-after-activation BOOL   sign the user out after their first method, to sign in again with it
   --max-wrong-codes N|default      wrong codes allowed in one sign-in (1 to 20), or the server's setting
   --code-ttl-seconds N|default     how long e-mail and SMS codes work (30 to 900), or the server's setting
+  --session-idle-seconds N|default a signed-in session ends after N seconds without activity (60 to
+                                   86400; SESSION_MAX_SECONDS still caps it), or the server's setting
   --json                           machine-readable output
 
 Examples:
@@ -131,6 +138,7 @@ Examples:
     'logout-after-activation': { type: 'string' },
     'max-wrong-codes': { type: 'string' },
     'code-ttl-seconds': { type: 'string' },
+    'session-idle-seconds': { type: 'string' },
     ...jsonOption,
   },
   async run(args, { io, withStorage }) {

@@ -1,6 +1,8 @@
 // Zero-setup demo: an organisation, a user and a first-party relying party served by this
 // same process at /demo. Only in embedded mode (or with DEMO=true). The demo password is
 // generated on first start and kept in the data directory so it can be printed each time.
+// The demo user is created as an administrator, so the admin console (/admin) can be tried on
+// the same fresh start (it still asks for a second factor, set up on the way in).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ import type { DemoAccount } from './relying-party.js';
 
 export const demoClientId = 'twofold-demo';
 
-export async function seedDemo(services: Pick<Services, 'config' | 'organisations' | 'accounts' | 'clients' | 'hasher' | 'audit'>): Promise<DemoAccount> {
+export async function seedDemo(services: Pick<Services, 'config' | 'organisations' | 'accounts' | 'clients' | 'hasher' | 'audit' | 'roles'>): Promise<DemoAccount> {
   const { config } = services;
   const file = join(config.dataDir, 'demo.json');
   const email = 'demo@example.com';
@@ -25,7 +27,11 @@ export async function seedDemo(services: Pick<Services, 'config' | 'organisation
   let account = await services.accounts.findByEmail(email);
   if (!account) {
     account = await services.accounts.save({ organisationId: org.id, email, name: 'Demo User', emailVerified: true, passwordHash: await services.hasher.hash(password) });
-    if (account) await services.audit.record({ type: 'account.created', accountId: account.id, details: { by: 'demo seed' } });
+    if (account) {
+      await services.audit.record({ type: 'account.created', accountId: account.id, details: { by: 'demo seed' } });
+      await services.roles.set(account.id, ['admin']);
+      await services.audit.record({ type: 'account.roles_changed', accountId: account.id, details: { by: 'demo seed', before: [], after: ['admin'] } });
+    }
   } else if (!(await services.hasher.verify(account.passwordHash, password))) {
     await services.accounts.savePasswordHash(account.id, await services.hasher.hash(password));
   }

@@ -19,6 +19,7 @@ import { redirectUriProblems } from './redirect-uris.js';
 import { sessionTtl } from './session-ttl.js';
 import type { ProviderPages } from './pages.js';
 import { subscribeToProviderEvents } from './events.js';
+import type { SessionIdleLimits } from './session-idle.js';
 
 export interface ProviderDeps {
   config: Config;
@@ -29,6 +30,8 @@ export interface ProviderDeps {
   pages: ProviderPages;
   clock: Clock;
   log: Logger;
+  /** each account's session idle limit (its organisation's or the server's) */
+  sessionIdle: SessionIdleLimits;
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -157,7 +160,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       RefreshToken: (_ctx, token) => refreshTokenTtl(token, lifetimes),
       Interaction: 30 * 60,
       Grant: (_ctx, grant) => grantTtl(grant, lifetimes),
-      Session: (_ctx, session) => sessionTtl({ loginTs: session.loginTs, now: nowSeconds(), ...config.session }),
+      // the account's organisation may set its own idle limit; the adapter has learned it by now (session-idle.ts)
+      Session: (_ctx, session) =>
+        sessionTtl({ loginTs: session.loginTs, now: nowSeconds(), idleSeconds: deps.sessionIdle.secondsFor(session.accountId), maxSeconds: config.session.maxSeconds }),
     },
 
     renderError: deps.pages.renderError,

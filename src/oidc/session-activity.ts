@@ -5,10 +5,12 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { cookieNames } from './cookies.js';
+import type { SessionIdleLimits } from './session-idle.js';
 import { sessionTtl } from './session-ttl.js';
 
 export interface SessionActivityOptions {
-  idleSeconds: number;
+  /** the idle limit of each account's sessions (its organisation's, or the server's) */
+  idleLimits: SessionIdleLimits;
   maxSeconds: number;
   secureCookies: boolean;
   nowSeconds: () => number;
@@ -23,6 +25,8 @@ export interface ActiveSession {
   amr: string[];
   /** what the sign-in proved (urn:twofold:acr:…) */
   acr: string | undefined;
+  /** after how long without activity this session ends (its organisation's limit, or the server's) */
+  idleSeconds: number;
 }
 
 /** Extend the browser's signed-in session, if it has one, and say whose it is. */
@@ -30,7 +34,8 @@ export async function touchSession(ctx: Context, provider: Provider, opts: Sessi
   // `new` and `id` exist at runtime (lib/models/session.js) but not in @types/oidc-provider
   const session = (await provider.Session.get(ctx)) as Awaited<ReturnType<Provider['Session']['get']>> & { new?: boolean; id: string };
   if (session.new || !session.accountId) return undefined;
-  const ttl = sessionTtl({ loginTs: session.loginTs, now: opts.nowSeconds(), idleSeconds: opts.idleSeconds, maxSeconds: opts.maxSeconds });
+  const idleSeconds = await opts.idleLimits.prepare(session.accountId);
+  const ttl = sessionTtl({ loginTs: session.loginTs, now: opts.nowSeconds(), idleSeconds, maxSeconds: opts.maxSeconds });
   await session.save(ttl);
   if (!session.transient) {
     ctx.cookies.set(cookieNames(opts.secureCookies).session, session.id, {
@@ -43,5 +48,5 @@ export async function touchSession(ctx: Context, provider: Provider, opts: Sessi
       expires: new Date((session.exp ?? opts.nowSeconds() + ttl) * 1000),
     });
   }
-  return { accountId: session.accountId, loginTs: session.loginTs, uid: session.uid, amr: session.amr ?? [], acr: session.acr };
+  return { accountId: session.accountId, loginTs: session.loginTs, uid: session.uid, amr: session.amr ?? [], acr: session.acr, idleSeconds };
 }

@@ -39,6 +39,13 @@ describe('organisations', () => {
     expect((await app.services.organisations.findById(id))?.policy.rememberIpRule).toBe('prefix');
     const events = await app.services.audit.findRecent({ type: 'organisation.updated', limit: 20 });
     expect(events.find((e) => e.details['organisation'] === id)?.details).toMatchObject({ by: 'api', policy: { remember_ip_rule: 'prefix' } });
+    // the session idle limit: seconds, 60 s to a day, null for the server's
+    expect(created.json!['policy']).toMatchObject({ session_idle_seconds: null });
+    expect((await api('PATCH', `/organisations/${id}`, { body: { policy: { session_idle_seconds: 900 } } })).json).toMatchObject({ policy: { session_idle_seconds: 900, max_wrong_codes: 5 } });
+    expect((await api('PATCH', `/organisations/${id}`, { body: { policy: { session_idle_seconds: 30 } } })).json!['fields']).toHaveProperty(['policy.session_idle_seconds']);
+    expect((await api('PATCH', `/organisations/${id}`, { body: { policy: { session_idle_seconds: 90_000 } } })).status).toBe(400);
+    expect((await app.services.organisations.findById(id))?.policy.sessionIdleSeconds).toBe(900);
+    expect((await api('PATCH', `/organisations/${id}`, { body: { policy: { session_idle_seconds: null } } })).json).toMatchObject({ policy: { session_idle_seconds: null } });
   });
 
   it('refuses a bad policy field by field and a taken slug, and stores nothing', async () => {

@@ -26,7 +26,7 @@ describe('orgs policy', () => {
       '--mode', 'required', '--mandatory-from', '2027-07-01', '--allowed', 'totp,email',
       '--one-code-method', 'true', '--remember-days', '14', '--remember-ip', 'prefix',
       '--reset-cooloff-hours', '24', '--logout-after-activation', 'true',
-      '--max-wrong-codes', '5', '--code-ttl-seconds', '120',
+      '--max-wrong-codes', '5', '--code-ttl-seconds', '120', '--session-idle-seconds', '900',
     ]);
     expect(changed).toEqual({
       slug: org.slug,
@@ -40,6 +40,7 @@ describe('orgs policy', () => {
       logout_after_activation: true,
       max_wrong_codes: 5,
       code_ttl_seconds: 120,
+      session_idle_seconds: 900,
     });
     const stored = (await t.organisations.findBySlug(org.slug))!.policy;
     expect(stored).toMatchObject({ mode: 'required', allowedMethods: ['totp', 'email'], oneCodeMethod: true, rememberDeviceDays: 14, rememberIpRule: 'prefix', resetCooloffSeconds: 86_400, logoutAfterActivation: true });
@@ -53,7 +54,9 @@ describe('orgs policy', () => {
     const after = (await t.organisations.findBySlug(org.slug))!.policy;
     expect(after).toMatchObject({ mode: 'required', mandatoryFrom: null, allowedMethods: ['totp', 'email'], rememberDeviceDays: 14, maxWrongCodes: 5 });
     await runCli(['orgs', 'policy', '--slug', org.slug, '--max-wrong-codes', 'default']);
-    expect((await t.organisations.findBySlug(org.slug))!.policy).toMatchObject({ maxWrongCodes: null, codeTtlSeconds: 120 });
+    expect((await t.organisations.findBySlug(org.slug))!.policy).toMatchObject({ maxWrongCodes: null, codeTtlSeconds: 120, sessionIdleSeconds: 900 });
+    expect((await runCli(['orgs', 'policy', '--slug', org.slug, '--session-idle-seconds', 'default'])).stdout).toMatch(/Idle session ends after:\s+the server's setting/);
+    expect((await runCli(['orgs', 'policy', '--slug', org.slug, '--session-idle-seconds', '59'])).code).not.toBe(0);
   });
 
   it('refuses bad values and unknown organisations, and writes nothing', async () => {

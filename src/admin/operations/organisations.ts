@@ -26,6 +26,7 @@ export function policyChange(input: z.infer<typeof policyInput>): Partial<TwoFac
   if (input.logout_after_activation !== undefined) change.logoutAfterActivation = input.logout_after_activation;
   if (input.max_wrong_codes !== undefined) change.maxWrongCodes = input.max_wrong_codes;
   if (input.code_ttl_seconds !== undefined) change.codeTtlSeconds = input.code_ttl_seconds;
+  if (input.session_idle_seconds !== undefined) change.sessionIdleSeconds = input.session_idle_seconds;
   return change;
 }
 
@@ -42,6 +43,7 @@ export function policyView(p: TwoFactorPolicy): Required<z.infer<typeof policyIn
     logout_after_activation: p.logoutAfterActivation,
     max_wrong_codes: p.maxWrongCodes,
     code_ttl_seconds: p.codeTtlSeconds,
+    session_idle_seconds: p.sessionIdleSeconds,
   };
 }
 

@@ -28,6 +28,8 @@ export interface TwoFactorPolicy {
   maxWrongCodes: number | null;
   /** how long an e-mail or SMS code works; null: the server's CODE_TTL_SECONDS */
   codeTtlSeconds: number | null;
+  /** a signed-in session ends after this long without activity; null: the server's SESSION_IDLE_SECONDS */
+  sessionIdleSeconds: number | null;
 }
 
 export interface Organisation {
@@ -50,6 +52,7 @@ export const defaultPolicy: TwoFactorPolicy = {
   logoutAfterActivation: false,
   maxWrongCodes: null,
   codeTtlSeconds: null,
+  sessionIdleSeconds: null,
 };
 
 interface Row {
@@ -67,6 +70,7 @@ interface Row {
   logout_after_activation: boolean;
   max_wrong_codes: number | null;
   code_ttl_seconds: number | null;
+  session_idle_seconds: number | null;
 }
 
 const fromRow = (r: Row): Organisation => ({
@@ -85,11 +89,12 @@ const fromRow = (r: Row): Organisation => ({
     logoutAfterActivation: r.logout_after_activation,
     maxWrongCodes: r.max_wrong_codes,
     codeTtlSeconds: r.code_ttl_seconds,
+    sessionIdleSeconds: r.session_idle_seconds,
   },
 });
 
 const columns = `id, slug, name, created_at, twofa_mode, allowed_methods, one_code_method, mandatory_from,
-  remember_device_days, remember_ip_rule, reset_cooloff_seconds, logout_after_activation, max_wrong_codes, code_ttl_seconds`;
+  remember_device_days, remember_ip_rule, reset_cooloff_seconds, logout_after_activation, max_wrong_codes, code_ttl_seconds, session_idle_seconds`;
 /** the CHECK of organisations.slug: anything else cannot exist, and may not reach Postgres (NUL) */
 const slugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -98,7 +103,14 @@ export function twoFactorEnforced(policy: TwoFactorPolicy, now: Date): boolean {
   return policy.mode === 'required' && (!policy.mandatoryFrom || policy.mandatoryFrom.getTime() <= now.getTime());
 }
 
-export function createOrganisationsRepo(db: Queryable) {
+/** Postgres NOTIFY channel on which every policy change is announced (payload: the organisation's id). */
+export const organisationsChannel = 'twofold_organisations';
+
+/**
+ * `onChange` is told of every policy change made through this repository in this process; other
+ * processes learn of it from the NOTIFY on organisationsChannel, sent when the change commits.
+ */
+export function createOrganisationsRepo(db: Queryable, opts: { onChange?: (organisationId: string) => void } = {}) {
   return {
     async findById(id: string): Promise<Organisation | undefined> {
       if (!isUuid(id)) return undefined;
@@ -141,7 +153,7 @@ export function createOrganisationsRepo(db: Queryable) {
       if (!isUuid(id)) return undefined;
       const p = change;
       const { rows } = await db.query<Row>(
-        `UPDATE organisations SET
+        `WITH saved AS (UPDATE organisations SET
            twofa_mode = COALESCE($2, twofa_mode),
            allowed_methods = COALESCE($3, allowed_methods),
            one_code_method = COALESCE($4, one_code_method),
@@ -152,8 +164,10 @@ export function createOrganisationsRepo(db: Queryable) {
            logout_after_activation = COALESCE($10, logout_after_activation),
            max_wrong_codes = CASE WHEN $11::boolean THEN $12::integer ELSE max_wrong_codes END,
            code_ttl_seconds = CASE WHEN $13::boolean THEN $14::integer ELSE code_ttl_seconds END,
+           session_idle_seconds = CASE WHEN $15::boolean THEN $16::integer ELSE session_idle_seconds END,
            updated_at = now()
-         WHERE id = $1 RETURNING ${columns}`,
+         WHERE id = $1 RETURNING ${columns})
+         SELECT saved.*, pg_notify('${organisationsChannel}', saved.id::text) FROM saved`,
         [
           id,
           p.mode ?? null,
@@ -169,9 +183,21 @@ export function createOrganisationsRepo(db: Queryable) {
           p.maxWrongCodes ?? null,
           'codeTtlSeconds' in p,
           p.codeTtlSeconds ?? null,
+          'sessionIdleSeconds' in p,
+          p.sessionIdleSeconds ?? null,
         ],
       );
+      opts.onChange?.(id);
       return rows[0] && fromRow(rows[0]);
+    },
+    /** The organisation of an account and its session idle limit (null: the server's), for the session lifetime. */
+    async sessionIdleOf(accountId: string): Promise<{ organisationId: string; sessionIdleSeconds: number | null } | undefined> {
+      if (!isUuid(accountId)) return undefined;
+      const { rows } = await db.query<{ organisation_id: string; session_idle_seconds: number | null }>(
+        `SELECT o.id AS organisation_id, o.session_idle_seconds FROM accounts a JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1`,
+        [accountId],
+      );
+      return rows[0] && { organisationId: rows[0].organisation_id, sessionIdleSeconds: rows[0].session_idle_seconds };
     },
   };
 }

@@ -12,12 +12,12 @@ import { createRecoveryCodesRepo } from './recovery-codes.js';
 import { createRolesRepo } from './roles.js';
 import { createSigningKeysRepo } from './signing-keys.js';
 
-export function createRepositories(db: Db, box: SecretBox, opts: { onClientChange?: (clientId: string) => void } = {}) {
+export function createRepositories(db: Db, box: SecretBox, opts: { onClientChange?: (clientId: string) => void; onOrganisationChange?: (organisationId: string) => void } = {}) {
   return {
     accounts: createAccountsRepo(db),
     accountAdmin: createAccountAdminRepo(db),
     clients: createClientsRepo(db, box, opts.onClientChange ? { onChange: opts.onClientChange } : {}),
-    organisations: createOrganisationsRepo(db),
+    organisations: createOrganisationsRepo(db, opts.onOrganisationChange ? { onChange: opts.onOrganisationChange } : {}),
     audit: createAuditLog(db),
     factors: createFactorsRepo(db),
     recoveryCodes: createRecoveryCodesRepo(db),

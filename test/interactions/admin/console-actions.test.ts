@@ -117,9 +117,11 @@ describe('organisations', () => {
       reset_cooloff_hours: '24',
       max_wrong_codes: '5',
       code_ttl_seconds: '',
+      session_idle_minutes: '15',
     });
     expect(saved.body).toContain('The policy is saved.');
-    expect((await app.services.organisations.findById(org.id))!.policy).toMatchObject({ maxWrongCodes: 5, codeTtlSeconds: null });
+    expect((await app.services.organisations.findById(org.id))!.policy).toMatchObject({ maxWrongCodes: 5, codeTtlSeconds: null, sessionIdleSeconds: 900 });
+    expect(saved.body).toContain('id="session_idle_minutes" name="session_idle_minutes" type="number" min="1" max="1440" step="any" inputmode="decimal" value="15"');
     const policy = (await app.services.organisations.findById(org.id))!.policy;
     expect(policy).toMatchObject({ mode: 'required', allowedMethods: ['totp'], rememberDeviceDays: 14, rememberIpRule: 'prefix', resetCooloffSeconds: 86_400, logoutAfterActivation: false });
     expect(policy.mandatoryFrom?.toISOString()).toBe(`${from}T00:00:00.000Z`);
@@ -131,8 +133,9 @@ describe('organisations', () => {
     const event = (await app.services.audit.query({ types: ['organisation.updated'], limit: 200 })).find((e) => e.details['organisation'] === org.id);
     expect(event!.details).toMatchObject({ ...byConsole, organisation: org.id, policy: { mode: 'required' } });
 
-    const bad = await ua.submit(saved, new RegExp(`/admin/organisations/${org.id}$`), { name: org.name, mode: 'required', remember_device_days: '365', remember_ip_rule: 'prefix', reset_cooloff_hours: '1' });
+    const bad = await ua.submit(saved, new RegExp(`/admin/organisations/${org.id}$`), { name: org.name, mode: 'required', remember_device_days: '365', remember_ip_rule: 'prefix', reset_cooloff_hours: '1', session_idle_minutes: '0.5' });
     expect(bad.status).toBe(400);
+    expect(bad.body).toContain('Sign out after this long without activity (minutes): Give a number of minutes from 1 to 1440, or leave it empty.');
     expect(bad.body).toContain('Methods users may use: Tick at least one method.');
     expect(bad.body).toContain('Remember a device for (days, 0 turns it off):');
     expect((await app.services.organisations.findById(org.id))!.policy.rememberDeviceDays).toBe(14);
