@@ -32,6 +32,7 @@ import { listen } from './storage/postgres/notifications.js';
 import type { Db } from './storage/postgres/db.js';
 import { openPostgres } from './storage/postgres/open.js';
 import { organisationsChannel, type OrganisationsRepo } from './storage/postgres/organisations.js';
+import { createOrganisationsCache, type OrganisationsCache } from './storage/postgres/organisations-cache.js';
 import type { RolesRepo } from './storage/postgres/roles.js';
 import type { AccountAdminRepo } from './storage/postgres/account-admin.js';
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
@@ -118,13 +119,21 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   let clientCache: ClientCache | undefined;
   // each account's session idle limit is kept in process the same way (session-idle.ts)
   let sessionIdle: SessionIdleLimits | undefined;
+  // and organisations, read for their 2FA policy at every sign-in step (organisations-cache.ts)
+  let organisationsCache: OrganisationsCache | undefined;
+  const organisationChanged = (organisationId?: string) => {
+    sessionIdle?.invalidate(organisationId);
+    organisationsCache?.invalidate(organisationId);
+  };
   const repos = createRepositories(db, box, {
     onClientChange: (clientId: string) => clientCache?.invalidate(clientId),
-    onOrganisationChange: (organisationId: string) => sessionIdle?.invalidate(organisationId),
+    onOrganisationChange: (organisationId: string) => organisationChanged(organisationId),
   });
   const { accounts, clients, audit, factors } = repos;
   clientCache = createClientCache(clients, { ttlMs: 30_000, now: () => clock.now() });
   sessionIdle = createSessionIdleLimits(repos.organisations, { defaultSeconds: config.session.idleSeconds, ttlMs: 60_000, now: () => clock.now() });
+  organisationsCache = createOrganisationsCache(repos.organisations, { ttlMs: 60_000, now: () => clock.now() });
+  const organisations = organisationsCache.repo;
   const clientChanges =
     config.postgres.mode === 'external'
       ? await listen({
@@ -140,8 +149,8 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
       ? await listen({
           url: storage.databaseUrl,
           channel: organisationsChannel,
-          onMessage: (organisationId) => sessionIdle?.invalidate(organisationId),
-          onReset: () => sessionIdle?.invalidate(),
+          onMessage: (organisationId) => organisationChanged(organisationId),
+          onReset: () => organisationChanged(),
           log,
         })
       : undefined;
@@ -186,7 +195,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     box,
     accounts,
     clients,
-    organisations: repos.organisations,
+    organisations,
     roles: repos.roles,
     accountAdmin: repos.accountAdmin,
     audit: recovery.securityEmails.wrap(audit),

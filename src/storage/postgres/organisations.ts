@@ -103,11 +103,11 @@ export function twoFactorEnforced(policy: TwoFactorPolicy, now: Date): boolean {
   return policy.mode === 'required' && (!policy.mandatoryFrom || policy.mandatoryFrom.getTime() <= now.getTime());
 }
 
-/** Postgres NOTIFY channel on which every policy change is announced (payload: the organisation's id). */
+/** Postgres NOTIFY channel on which every change of an organisation is announced (payload: its id). */
 export const organisationsChannel = 'twofold_organisations';
 
 /**
- * `onChange` is told of every policy change made through this repository in this process; other
+ * `onChange` is told of every change made through this repository in this process; other
  * processes learn of it from the NOTIFY on organisationsChannel, sent when the change commits.
  */
 export function createOrganisationsRepo(db: Queryable, opts: { onChange?: (organisationId: string) => void } = {}) {
@@ -136,16 +136,24 @@ export function createOrganisationsRepo(db: Queryable, opts: { onChange?: (organ
     },
     async rename(id: string, name: string): Promise<Organisation | undefined> {
       if (!isUuid(id)) return undefined;
-      const { rows } = await db.query<Row>(`UPDATE organisations SET name = $2, updated_at = now() WHERE id = $1 RETURNING ${columns}`, [id, name]);
+      const { rows } = await db.query<Row>(
+        `WITH saved AS (UPDATE organisations SET name = $2, updated_at = now() WHERE id = $1 RETURNING ${columns})
+         SELECT saved.*, pg_notify('${organisationsChannel}', saved.id::text) FROM saved`,
+        [id, name],
+      );
+      opts.onChange?.(id);
       return rows[0] && fromRow(rows[0]);
     },
     async save(input: { slug: string; name: string }): Promise<Organisation> {
       const { rows } = await db.query<Row>(
-        `INSERT INTO organisations (slug, name) VALUES ($1, $2)
-         ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
-         RETURNING ${columns}`,
+        `WITH saved AS (
+           INSERT INTO organisations (slug, name) VALUES ($1, $2)
+           ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
+           RETURNING ${columns})
+         SELECT saved.*, pg_notify('${organisationsChannel}', saved.id::text) FROM saved`,
         [input.slug, input.name],
       );
+      opts.onChange?.(rows[0]!.id);
       return fromRow(rows[0]!);
     },
     /** Change some of the policy; undefined when there is no such organisation. */
