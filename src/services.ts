@@ -33,6 +33,7 @@ import { openPostgres } from './storage/postgres/open.js';
 import type { OrganisationsRepo } from './storage/postgres/organisations.js';
 import type { RolesRepo } from './storage/postgres/roles.js';
 import type { AccountAdminRepo } from './storage/postgres/account-admin.js';
+import type { TwoFactorExemptionsRepo } from './storage/postgres/twofa-exemptions.js';
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
 import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
 import type { ShortLivedStore } from './storage/short-lived/store.js';
@@ -59,6 +60,8 @@ export interface Services extends RecoveryServices {
   roles: RolesRepo;
   /** administrators' queries and changes of accounts (the admin API) */
   accountAdmin: AccountAdminRepo;
+  /** administrators' exemptions from an organisation's "required" two-step verification */
+  twoFactorExemptions: TwoFactorExemptionsRepo;
   audit: AuditLog;
   hasher: PasswordHasher;
   csrf: Csrf;
@@ -166,6 +169,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     organisations: repos.organisations,
     roles: repos.roles,
     accountAdmin: repos.accountAdmin,
+    twoFactorExemptions: repos.twoFactorExemptions,
     audit: recovery.securityEmails.wrap(audit),
     ...recovery,
     hasher,
