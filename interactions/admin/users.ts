@@ -126,7 +126,7 @@ export function userRoutes(routes: ConsoleRoutes): void {
     await resetTwoFactor(c.deps, c.p, user.id, reason(c), meta(c.ctx));
     return 'reset';
   });
-  action('two-factor/disable', async (c, user) => {
+  action('two-factor/exemption', async (c, user) => {
     const form = formOf(c.ctx);
     await disableTwoFactor(c.deps, c.p, user.id, parseBody(disableTwoFactorBody, { reason: field(form, 'reason'), until: untilFromForm(field(form, 'until')) }), meta(c.ctx));
     return 'two_factor_disabled';
