@@ -35,6 +35,7 @@ import { organisationsChannel, type OrganisationsRepo } from './storage/postgres
 import { createOrganisationsCache, type OrganisationsCache } from './storage/postgres/organisations-cache.js';
 import type { RolesRepo } from './storage/postgres/roles.js';
 import type { AccountAdminRepo } from './storage/postgres/account-admin.js';
+import type { TwoFactorExemptionsRepo } from './storage/postgres/twofa-exemptions.js';
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
 import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
 import type { ShortLivedStore } from './storage/short-lived/store.js';
@@ -61,6 +62,8 @@ export interface Services extends RecoveryServices {
   roles: RolesRepo;
   /** administrators' queries and changes of accounts (the admin API) */
   accountAdmin: AccountAdminRepo;
+  /** administrators' exemptions from an organisation's "required" two-step verification */
+  twoFactorExemptions: TwoFactorExemptionsRepo;
   audit: AuditLog;
   hasher: PasswordHasher;
   csrf: Csrf;
@@ -198,6 +201,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     organisations,
     roles: repos.roles,
     accountAdmin: repos.accountAdmin,
+    twoFactorExemptions: repos.twoFactorExemptions,
     audit: recovery.securityEmails.wrap(audit),
     ...recovery,
     hasher,

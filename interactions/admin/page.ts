@@ -48,6 +48,9 @@ function doneNotice(c: ConsoleRequest): string | undefined {
     'roles_saved',
     'policy_saved',
     'devices_forgotten',
+    'two_factor_disabled',
+    'exemption_ended',
+    'not_exempt',
   ];
   return typeof done === 'string' && known.includes(done) ? c.tr.t(`admin_console.done_${done}`) : undefined;
 }

@@ -1,14 +1,16 @@
 // Console: users. Search with filters in pages; create (an invitation e-mail sets the first
 // password); a user's page with their two-step verification status and enrolled methods (never
 // secrets) and the actions: disable/enable, unlock, sign out everywhere, reset 2FA (with a
-// reason), resend the confirmation e-mail, roles (admin only). An org admin sees only their own
+// reason), disable 2FA (reset + an exemption from the organisation's requirement, with a reason
+// and an optional end date) and require it again, resend the confirmation e-mail, roles (admin only). An org admin sees only their own
 // organisation's users (another one's is the 404 page). The work is src/admin/operations/users.ts.
 import { organisationScope } from '../../src/admin/auth.js';
 import { parseBody } from '../../src/admin/errors.js';
-import { changeUser, createUser, forgetUserDevices, resendConfirmation, resetTwoFactor, signOutUser, unlockUser, userFilter, visibleUser } from '../../src/admin/operations/users.js';
+import { changeUser, createUser, disableTwoFactor, endTwoFactorExemption, forgetUserDevices, resendConfirmation, resetTwoFactor, signOutUser, unlockUser, userFilter, visibleUser } from '../../src/admin/operations/users.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
-import { reasonBody, userChange, userInput, userQuery } from '../../src/admin/user-schemas.js';
+import { disableTwoFactorBody, reasonBody, userChange, userInput, userQuery } from '../../src/admin/user-schemas.js';
 import type { AdminAccountRow } from '../../src/storage/postgres/account-admin.js';
+import { exemptionInEffect, type TwoFactorExemption } from '../../src/storage/postgres/twofa-exemptions.js';
 import { roles } from '../../src/storage/postgres/roles.js';
 import { formatDate } from '../format.js';
 import { factorName } from '../profile/overview.js';
@@ -17,6 +19,13 @@ import { field, fields, formError, formErrors, formOf, meta, redirectDone, rende
 
 const param = (c: ConsoleRequest) => String(c.ctx.params['userId'] ?? '');
 const userPath = (id: string) => `/admin/users/${id}`;
+
+/** The form's "exempt until" day (a date field: midnight UTC, like "required from"); anything else goes to the schema as typed, to be refused. */
+export function untilFromForm(value: string): string | undefined {
+  const v = value.trim();
+  if (v === '') return undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v;
+}
 
 /** The organisations this administrator may pick from (an org admin: their own). */
 export async function organisationChoices(c: ConsoleRequest) {
@@ -117,6 +126,12 @@ export function userRoutes(routes: ConsoleRoutes): void {
     await resetTwoFactor(c.deps, c.p, user.id, reason(c), meta(c.ctx));
     return 'reset';
   });
+  action('two-factor/exemption', async (c, user) => {
+    const form = formOf(c.ctx);
+    await disableTwoFactor(c.deps, c.p, user.id, parseBody(disableTwoFactorBody, { reason: field(form, 'reason'), until: untilFromForm(field(form, 'until')) }), meta(c.ctx));
+    return 'two_factor_disabled';
+  });
+  action('two-factor/require', async (c, user) => ((await endTwoFactorExemption(c.deps, c.p, user.id, meta(c.ctx))) ? 'exemption_ended' : 'not_exempt'));
   action('confirmation-email', async (c, user) => {
     const result = await resendConfirmation(c.deps, user, meta(c.ctx));
     return result === 'too_many' ? 'confirmation_rate_limited' : `confirmation_${result}`;
@@ -128,17 +143,18 @@ export function userRoutes(routes: ConsoleRoutes): void {
 }
 
 function row(c: ConsoleRequest, a: AdminAccountRow, names: Map<string, string>) {
-  return { id: a.id, email: a.email, name: a.name, organisation: names.get(a.organisationId) ?? '', emailVerified: a.emailVerified, disabled: a.disabledAt !== null, twoFactor: a.factorCount > 0, roles: a.roles, created: formatDate(c.tr, a.createdAt) };
+  return { id: a.id, email: a.email, name: a.name, organisation: names.get(a.organisationId) ?? '', emailVerified: a.emailVerified, disabled: a.disabledAt !== null, twoFactor: a.factorCount > 0, exempt: a.exempt, roles: a.roles, created: formatDate(c.tr, a.createdAt) };
 }
 
 async function showUser(c: ConsoleRequest, user: AdminAccountRow, errors: string[] = [], status = 200): Promise<void> {
   const { deps, tr } = c;
-  const [account, factors, unused, devices, organisation] = await Promise.all([
+  const [account, factors, unused, devices, organisation, exemption] = await Promise.all([
     deps.accounts.findById(user.id),
     deps.factors.findByAccount(user.id),
     deps.recoveryCodes.countUnused(user.id),
     deps.devices.list(user.id),
     deps.organisations.findById(user.organisationId),
+    deps.twoFactorExemptions.find(user.id),
   ]);
   renderConsole(
     c,
@@ -150,9 +166,22 @@ async function showUser(c: ConsoleRequest, user: AdminAccountRow, errors: string
       factors: factors.map((f) => ({ name: factorName(tr, f), kind: f.kind, added: formatDate(tr, f.createdAt), lastUsed: f.lastUsedAt ? formatDate(tr, f.lastUsedAt) : undefined, preferred: f.id === account?.preferredFactorId })),
       unused,
       devices: devices.length,
+      exemption: exemptionInEffect(exemption, new Date(deps.clock.now())) ? await exemptionView(c, exemption!) : undefined,
       roles,
       errors,
     },
     status,
   );
+}
+
+/** An exemption as the user's page says it: until when (a day, midnight UTC), since when, by whom, why. */
+async function exemptionView(c: ConsoleRequest, e: TwoFactorExemption) {
+  const { tr, deps } = c;
+  const by = e.createdBy;
+  const admin = by['admin'] ? await deps.accounts.findById(by['admin']) : undefined;
+  const who = admin?.email ?? by['client'] ?? by['admin'] ?? '—';
+  return {
+    text: e.until ? tr.t('admin_console.exempt_until', { date: formatDate(tr, e.until, { timeZone: 'UTC' }) }) : tr.t('admin_console.exempt_open'),
+    granted: tr.t('admin_console.exempt_granted', { date: formatDate(tr, e.createdAt), who, reason: e.reason }),
+  };
 }

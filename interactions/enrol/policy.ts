@@ -1,6 +1,7 @@
 // The organisation's two-step verification policy as the sign-in and the profile apply it:
 // which enrolled factors count, which kinds may be set up, the first factor switching two-step
-// verification on (and, by policy, ending the sessions), and "one code method at a time".
+// verification on (and, by policy, ending the sessions), "one code method at a time", and an
+// administrator's exemption of one account from "required".
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import { defaultPolicy, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
@@ -11,6 +12,25 @@ export type AuditContext = { ip: string; userAgent: string };
 /** The policy of the account's organisation (the defaults when it has none). */
 export async function policyOf(deps: Pick<InteractionDeps, 'organisations'>, account: Pick<Account, 'organisationId'>): Promise<TwoFactorPolicy> {
   return (await deps.organisations.findById(account.organisationId))?.policy ?? defaultPolicy;
+}
+
+/** "Required" as an exempt account lives with it: optional, no mandatory-from date. */
+const exempted = (policy: TwoFactorPolicy): TwoFactorPolicy => ({ ...policy, mode: 'optional', mandatoryFrom: null });
+
+/**
+ * The policy as it applies to this account: under "required", an administrator's exemption in
+ * effect (src/storage/postgres/twofa-exemptions.ts) makes it "optional" for the account. Only
+ * "required" costs a query; callers on the sign-in's ordinary path (a user with a usable
+ * factor) do not ask at all — an exemption never skips an enrolled factor.
+ */
+export async function applyExemption(deps: Pick<InteractionDeps, 'twoFactorExemptions' | 'clock'>, accountId: string, policy: TwoFactorPolicy): Promise<TwoFactorPolicy> {
+  if (policy.mode !== 'required') return policy;
+  return (await deps.twoFactorExemptions.inEffect(accountId, new Date(deps.clock.now()))) ? exempted(policy) : policy;
+}
+
+/** The account's organisation policy with its exemption applied (applyExemption). */
+export async function accountPolicy(deps: Pick<InteractionDeps, 'organisations' | 'twoFactorExemptions' | 'clock'>, account: Pick<Account, 'id' | 'organisationId'>): Promise<TwoFactorPolicy> {
+  return applyExemption(deps, account.id, await policyOf(deps, account));
 }
 
 /** The limits of a sign-in's codes: the organisation's, else the server's. */
@@ -91,9 +111,9 @@ export async function recordRecoveryCodeUsed(deps: Pick<InteractionDeps, 'audit'
   await deps.audit.record({ type: 'recovery_codes.used', ...audit, details: { remaining } });
 }
 
-/** Whether removing this factor would leave no usable one where the organisation requires two-step verification. */
-export async function lastRequiredFactor(deps: Pick<InteractionDeps, 'factors' | 'organisations'>, account: Pick<Account, 'id' | 'organisationId'>, factor: FactorRecord): Promise<boolean> {
-  const policy = await policyOf(deps, account);
+/** Whether removing this factor would leave no usable one where the organisation requires two-step verification (and the account is not exempt). */
+export async function lastRequiredFactor(deps: Pick<InteractionDeps, 'factors' | 'organisations' | 'twoFactorExemptions' | 'clock'>, account: Pick<Account, 'id' | 'organisationId'>, factor: FactorRecord): Promise<boolean> {
+  const policy = await accountPolicy(deps, account);
   if (policy.mode !== 'required') return false;
   return usableFactors(policy, await deps.factors.findByAccount(account.id)).every((f) => f.id === factor.id);
 }

@@ -10,7 +10,7 @@ import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
 import { checkCode, sendCode } from '../enrol/code-factor.js';
-import { policyOf } from '../enrol/policy.js';
+import { accountPolicy } from '../enrol/policy.js';
 import type { Translator } from '../i18n.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
 import { lockedMessage } from '../signin/regulate.js';
@@ -29,7 +29,7 @@ const back = (ctx: Context) => {
 
 /** undefined when 2FA may be turned off; else the page that says why not. */
 async function refusal(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, tr: Translator): Promise<boolean> {
-  const policy = await policyOf(deps, viewer.account);
+  const policy = await accountPolicy(deps, viewer.account); // an exempt account may turn it off
   if (policy.mode !== 'required') return false;
   renderMessage(ctx, deps.views, tr, { title: tr.t('profile_more.off_title'), paragraphs: [tr.t('profile_more.off_required')], link: { href: '/account', text: tr.t('profile.back') } }, 403);
   return true;

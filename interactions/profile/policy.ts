@@ -5,7 +5,7 @@ import type { Context, Next } from 'koa';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import { factorKinds, type PolicyFactorKind } from '../../src/storage/postgres/organisations.js';
 import type { InteractionDeps } from '../context.js';
-import { offeredKinds, policyOf, replacedCodeFactors } from '../enrol/policy.js';
+import { accountPolicy, offeredKinds, policyOf, replacedCodeFactors } from '../enrol/policy.js';
 import type { Translator } from '../i18n.js';
 import { renderMessage, translatorFor } from '../render.js';
 import { policyDate } from '../signin/policy.js';
@@ -34,7 +34,7 @@ export async function replacesNotice(deps: InteractionDeps, viewer: ProfileViewe
 
 /** What the profile page's own sections need (partials profile-*.eta). */
 export async function profileAdditions(deps: InteractionDeps, viewer: ProfileViewer, tr: Translator, factors: FactorRecord[]) {
-  const policy = await policyOf(deps, viewer.account);
+  const policy = await accountPolicy(deps, viewer.account); // an exempt account lives under "optional"
   const offered = offeredKinds(deps, policy);
   const notes: string[] = [];
   if (policy.mode === 'off') notes.push(tr.t('profile_more.policy_off'));

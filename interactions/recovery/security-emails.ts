@@ -17,6 +17,7 @@ import type { FactorsRepo } from '../../src/storage/postgres/factors.js';
 import type { ShortLivedStore } from '../../src/storage/short-lived/store.js';
 import { renderEmail } from '../emails.js';
 import type { I18n, Translator } from '../i18n.js';
+import { formatDate } from '../format.js';
 import { accountLanguage, describeBrowser, describeTime } from './describe.js';
 
 /** The events that send a security e-mail (marked * in src/storage/postgres/audit.ts, plus the older factor events). */
@@ -31,6 +32,7 @@ export const notifiedEvents: ReadonlySet<AuditEventType> = new Set<AuditEventTyp
   'device.remembered',
   'factor.reset_requested',
   'factor.reset',
+  'factor.disabled_by_admin',
   'password.changed',
 ]);
 
@@ -86,6 +88,12 @@ function whatHappened(tr: Translator, type: AuditEventType, details: Record<stri
       return { subject: tr.t('security_email.subject_reset_requested', { product }), what: [tr.t('security_email.reset_requested')] };
     case 'factor.reset':
       return { subject: tr.t('security_email.subject_reset', { product }), what: [tr.t('security_email.reset')] };
+    case 'factor.disabled_by_admin': {
+      // the exemption ends at midnight UTC of a day when the console set it: say the day, in UTC
+      const until = typeof details['until'] === 'string' ? new Date(details['until']) : undefined;
+      const ends = until && !Number.isNaN(until.getTime()) ? tr.t('security_email.disabled_by_admin_until', { date: formatDate(tr, until, { timeZone: 'UTC' }) }) : tr.t('security_email.disabled_by_admin_open');
+      return { subject: tr.t('security_email.subject_disabled_by_admin', { product }), what: [tr.t('security_email.disabled_by_admin'), ends, tr.t('security_email.disabled_by_admin_profile')] };
+    }
     case 'password.changed':
       return { subject: tr.t('security_email.subject_password', { product }), what: [tr.t(details['via'] === 'reset' ? 'security_email.password_reset' : 'security_email.password_changed')] };
     default:

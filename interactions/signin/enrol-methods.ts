@@ -12,7 +12,7 @@ import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '
 import { clientName } from '../client-name.js';
 import type { InteractionDeps } from '../context.js';
 import { checkCode, parseDestination, sendCode } from '../enrol/code-factor.js';
-import { offeredKinds, policyOf } from '../enrol/policy.js';
+import { accountPolicy, offeredKinds } from '../enrol/policy.js';
 import { registerSecurityKey } from '../enrol/webauthn.js';
 import type { Translator } from '../i18n.js';
 import { loadInteraction, type InteractionDetails } from '../load.js';
@@ -34,7 +34,8 @@ export interface EnrolmentOffer {
 }
 
 export async function enrolmentOffer(deps: InteractionDeps, details: InteractionDetails, step: EnrolStep): Promise<EnrolmentOffer> {
-  const policy = await policyOf(deps, step.account);
+  // an exempt account enrols only because the app demands it: the page must not say its organisation does
+  const policy = await accountPolicy(deps, step.account);
   // e-mail codes go to the account's own address, which must be confirmed
   const kinds = offeredKinds(deps, policy).filter((k) => k !== 'email' || step.account.emailVerified);
   const progress = await enrolProgress(deps.store, details.uid).load();

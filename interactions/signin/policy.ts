@@ -6,7 +6,9 @@
 //                   acr_values) gets a page that says why it cannot be used, then access_denied
 //   optional        as before: enrolment only when the app demands a second factor
 //   required        enrolment inside the sign-in (from the mandatory-from date, when there is one);
-//                   before that date a page invites the user to set it up, with "Later"
+//                   before that date a page invites the user to set it up, with "Later" — unless an
+//                   administrator exempted the account (enrol/policy.ts applyExemption): then as
+//                   optional. Asked here only, for a user without a usable factor.
 import type { Context } from 'koa';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
@@ -19,6 +21,7 @@ import { finishWithError } from '../finish.js';
 import type { Translator } from '../i18n.js';
 import { loadInteraction, type InteractionDetails } from '../load.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
+import { applyExemption } from '../enrol/policy.js';
 import { registerEnrolRoutes } from './enrol-methods.js';
 import type { SignInState } from './state.js';
 import { nextStep, type Step } from './steps.js';
@@ -63,9 +66,10 @@ export async function whenNoFactor(
   details: InteractionDetails,
   state: SignInState,
   account: Account,
-  policy: TwoFactorPolicy,
+  organisationPolicy: TwoFactorPolicy,
   appDemands: () => Promise<boolean>,
 ): Promise<Step> {
+  const policy = await applyExemption(deps, account.id, organisationPolicy);
   if (policy.mode === 'off') return (await appDemands()) ? { step: 'refused', state, account } : { step: 'finish', state };
   if (twoFactorEnforced(policy, new Date(deps.clock.now())) || (await appDemands())) return { step: 'enrol', state, account };
   if (policy.mode === 'required' && policy.mandatoryFrom) {

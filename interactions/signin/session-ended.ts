@@ -33,7 +33,7 @@ export function sessionEndMessage(tr: Translator, deps: Pick<InteractionDeps, 'c
 /** Ended on purpose, elsewhere (sign out everywhere, other sessions, a reset): not an expiry to report. */
 async function endedDeliberately(deps: InteractionDeps, marker: SessionEndMarker): Promise<boolean> {
   const recent = await deps.audit.findRecent({ accountId: marker.a, limit: 20 });
-  const deliberate = new Set(['account.signed_out_everywhere', 'sessions.ended_others', 'factor.reset']);
+  const deliberate = new Set(['account.signed_out_everywhere', 'sessions.ended_others', 'factor.reset', 'factor.disabled_by_admin']);
   return recent.some((e) => deliberate.has(e.type) && e.at.getTime() >= marker.l * 1000);
 }
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { auditEventView, auditQuery } from './audit.js';
 import { clientChange, clientInput, clientView, clientWithSecret } from './client-schemas.js';
-import { bulkBody, bulkResult, reasonBody, userChange, userDetailView, userInput, userQuery, userView } from './user-schemas.js';
+import { bulkBody, bulkDisableBody, bulkResult, disableOutcome, disableTwoFactorBody, reasonBody, userChange, userDetailView, userInput, userQuery, userView } from './user-schemas.js';
 import { organisationChange, organisationInput, organisationView } from './organisation-schemas.js';
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
@@ -76,6 +76,9 @@ export function openApiDocument(issuer: string) {
         Reason: schema(reasonBody, 'input'),
         BulkRequest: schema(bulkBody, 'input'),
         BulkResult: schema(bulkResult, 'output'),
+        DisableTwoFactor: schema(disableTwoFactorBody, 'input'),
+        DisableOutcome: schema(disableOutcome, 'output'),
+        BulkDisableRequest: schema(bulkDisableBody, 'input'),
         ConfirmationOutcome: { type: 'object', required: ['outcome'], properties: { outcome: { type: 'string', enum: ['sent'] } } },
         ResetOutcome: { type: 'object', required: ['removed'], properties: { removed: { type: 'integer', description: 'how many methods were removed' } } },
         AuditEvent: schema(auditEventView, 'output'),
@@ -152,6 +155,20 @@ export function openApiDocument(issuer: string) {
       '/users/{userId}/devices/forget': userAction('Forget every remembered device of a user', 'forgetUserDevices'),
       '/users/{userId}/confirmation-email': userAction('Send the e-mail confirmation link again', 'sendConfirmation', undefined, { code: '200', schema: 'ConfirmationOutcome' }),
       '/users/{userId}/two-factor/reset': userAction('Reset (turn off) two-step verification: every method and recovery code removed, signed out; the user is told by e-mail', 'resetTwoFactor', 'Reason', { code: '200', schema: 'ResetOutcome' }),
+      '/users/{userId}/two-factor/disable': userAction(
+        "Disable two-step verification: every method and recovery code removed, signed out, and the user exempt from the organisation's required policy until `until` (or until the exemption is ended); they sign in with the password alone, and are told by e-mail",
+        'disableTwoFactor',
+        'DisableTwoFactor',
+        { code: '200', schema: 'DisableOutcome' },
+      ),
+      '/users/{userId}/two-factor/exemption': {
+        parameters: [userIdParam],
+        delete: {
+          summary: "Require two-step verification again (end the exemption): the organisation's policy applies from the user's next sign-in",
+          operationId: 'endTwoFactorExemption',
+          responses: { '204': { description: 'ended' }, ...errors, '404': notYours, '409': error('the user is not exempt') },
+        },
+      },
       '/users/bulk/confirmation-emails': {
         post: {
           summary: 'Send the confirmation link to every unconfirmed user you can see (dry run by default)',
@@ -165,6 +182,14 @@ export function openApiDocument(issuer: string) {
           summary: "Reset two-step verification for every user of an organisation who has it (dry run by default; a reason is required for the real run)",
           operationId: 'bulkResetTwoFactor',
           requestBody: { required: true, ...json('BulkRequest') },
+          responses: { '200': { description: 'who would be affected, or who was', ...json('BulkResult') }, ...errors },
+        },
+      },
+      '/users/bulk/two-factor/disable': {
+        post: {
+          summary: "Disable two-step verification for every user of an organisation not exempt yet (dry run by default; a reason is required for the real run)",
+          operationId: 'bulkDisableTwoFactor',
+          requestBody: { required: true, ...json('BulkDisableRequest') },
           responses: { '200': { description: 'who would be affected, or who was', ...json('BulkResult') }, ...errors },
         },
       },

@@ -29,7 +29,7 @@ export const userQuery = z
     organisation_id: z.uuid().optional(),
     status: z.enum(['active', 'disabled']).optional(),
     email_verified: z.enum(['true', 'false']).optional(),
-    two_factor: z.enum(['enrolled', 'none']).optional(),
+    two_factor: z.enum(['enrolled', 'none', 'exempt']).optional().meta({ description: 'enrolled: has a second factor; none: has none; exempt: an administrator exempted them from a required policy (in effect now)' }),
   })
   .strict();
 
@@ -41,6 +41,26 @@ export const bulkBody = z
     reason: reason.optional(),
   })
   .strict();
+
+const until = z.iso
+  .datetime({ offset: true })
+  .optional()
+  .meta({ description: "when the exemption ends (in the future); the organisation's policy applies again from then. Without it: until an administrator requires two-step verification again" });
+
+export const disableTwoFactorBody = z.object({ reason, until }).strict();
+export const bulkDisableBody = z
+  .object({
+    organisation_id: z.uuid().optional().meta({ description: "the organisation (an org_admin: their own, the default); an admin must give one" }),
+    dry_run: z.boolean().default(true).meta({ description: 'true (the default): only list who would be affected' }),
+    reason: reason.optional().meta({ description: 'why: kept in the audit log with who did it; required when dry_run is false' }),
+    until,
+  })
+  .strict();
+
+export const disableOutcome = z.object({
+  removed: z.number().meta({ description: 'how many methods were removed' }),
+  two_factor_exempt_until: z.string().nullable().meta({ description: 'when the exemption ends; null: until an administrator ends it' }),
+});
 
 export const factorView = z.object({
   id: z.string(),
@@ -59,6 +79,8 @@ export const userView = z.object({
   disabled: z.boolean(),
   password_set: z.boolean(),
   two_factor: z.boolean().meta({ description: 'at least one second factor enrolled' }),
+  two_factor_exempt: z.boolean().meta({ description: "an administrator disabled two-step verification for this user: the organisation's required policy does not apply to them now" }),
+  two_factor_exempt_until: z.string().nullable().meta({ description: 'when that exemption ends; null while exempt: until an administrator requires it again' }),
   roles: z.array(z.string()),
   created_at: z.string(),
 });

@@ -10,9 +10,12 @@ import type { AdminPrincipal } from './auth.js';
 import { ApiError, fieldErrors, parseBody } from './errors.js';
 import {
   bulkConfirmationEmails,
+  bulkTwoFactorDisable,
   bulkTwoFactorReset,
   changeUser,
   createUser,
+  disableTwoFactor,
+  endTwoFactorExemption,
   forgetUserDevices,
   resendConfirmation,
   resetTwoFactor,
@@ -22,7 +25,7 @@ import {
   visibleUser,
 } from './operations/users.js';
 import { page, pageRequest } from './pagination.js';
-import { bulkBody, reasonBody, userChange, userInput, userQuery } from './user-schemas.js';
+import { bulkBody, bulkDisableBody, disableTwoFactorBody, reasonBody, userChange, userInput, userQuery } from './user-schemas.js';
 
 export type UsersApiDeps = InteractionDeps;
 
@@ -36,6 +39,8 @@ export function userView(a: AdminAccountRow) {
     disabled: a.disabledAt !== null,
     password_set: a.hasPassword,
     two_factor: a.factorCount > 0,
+    two_factor_exempt: a.exempt,
+    two_factor_exempt_until: a.exempt ? (a.exemptUntil?.toISOString() ?? null) : null,
     roles: a.roles,
     created_at: a.createdAt.toISOString(),
   };
@@ -79,6 +84,12 @@ export function userRoutes(router: Router, deps: UsersApiDeps, principal: (ctx: 
   router.post('/users/bulk/two-factor/reset', async (ctx) => {
     const body = parseBody(bulkBody, ctx.request.body ?? {});
     const result = await bulkTwoFactorReset(deps, principal(ctx), { organisationId: body.organisation_id, dryRun: body.dry_run, reason: body.reason }, context(ctx));
+    ctx.body = { dry_run: result.dryRun, count: result.users.length, users: result.users };
+  });
+
+  router.post('/users/bulk/two-factor/disable', async (ctx) => {
+    const body = parseBody(bulkDisableBody, ctx.request.body ?? {});
+    const result = await bulkTwoFactorDisable(deps, principal(ctx), { organisationId: body.organisation_id, dryRun: body.dry_run, reason: body.reason, until: body.until }, context(ctx));
     ctx.body = { dry_run: result.dryRun, count: result.users.length, users: result.users };
   });
 
@@ -134,5 +145,21 @@ export function userRoutes(router: Router, deps: UsersApiDeps, principal: (ctx: 
     const user = await visible(ctx, p);
     const { reason } = parseBody(reasonBody, ctx.request.body);
     ctx.body = { removed: await resetTwoFactor(deps, p, user.id, reason, context(ctx)) };
+  });
+
+  // disable = reset + an exemption from the organisation's required policy; ended by DELETE …/exemption
+  router.post('/users/:userId/two-factor/disable', async (ctx) => {
+    const p = principal(ctx);
+    const user = await visible(ctx, p);
+    const input = parseBody(disableTwoFactorBody, ctx.request.body ?? {});
+    const { removed, until } = await disableTwoFactor(deps, p, user.id, input, context(ctx));
+    ctx.body = { removed, two_factor_exempt_until: until?.toISOString() ?? null };
+  });
+
+  router.delete('/users/:userId/two-factor/exemption', async (ctx) => {
+    const p = principal(ctx);
+    const user = await visible(ctx, p);
+    if (!(await endTwoFactorExemption(deps, p, user.id, context(ctx)))) throw new ApiError(409, 'conflict', 'this user is not exempt from two-step verification');
+    ctx.status = 204;
   });
 }

@@ -8,6 +8,7 @@ import { sendInvitation } from '../../../interactions/recovery/invitation.js';
 import { signOutEverywhere, forgetAllDevices } from '../../../interactions/recovery/actions.js';
 import type { InteractionDeps } from '../../../interactions/context.js';
 import type { AccountFilter, AdminAccountRow } from '../../storage/postgres/account-admin.js';
+import { exemptionInEffect } from '../../storage/postgres/twofa-exemptions.js';
 import { actor, organisationScope, requireRole, type AdminPrincipal } from '../auth.js';
 import { ApiError, notFound } from '../errors.js';
 import type { userChange, userInput, userQuery } from '../user-schemas.js';
@@ -48,7 +49,8 @@ export function userFilter(p: AdminPrincipal, q: z.infer<typeof userQuery>): Acc
     organisationId: own ?? q.organisation_id,
     disabled: q.status === undefined ? undefined : q.status === 'disabled',
     emailVerified: q.email_verified === undefined ? undefined : q.email_verified === 'true',
-    twoFactor: q.two_factor,
+    twoFactor: q.two_factor === 'exempt' ? undefined : q.two_factor,
+    exempt: q.two_factor === 'exempt' ? true : undefined,
   };
 }
 
@@ -101,15 +103,55 @@ export async function resendConfirmation(deps: UserOpsDeps, user: AdminAccountRo
 }
 
 /**
- * An administrator's 2FA reset (or "disable"): every second factor and recovery code removed,
- * signed out everywhere, devices forgotten; the user is told by e-mail (factor.reset), and where
- * the organisation requires 2FA they set a new factor up at their next sign-in.
+ * An administrator's 2FA reset: every second factor and recovery code removed, signed out
+ * everywhere, devices forgotten; the user is told by e-mail (factor.reset), and where the
+ * organisation requires 2FA they set a new factor up at their next sign-in (disableTwoFactor
+ * exempts them from that instead).
  */
 export async function resetTwoFactor(deps: UserOpsDeps, p: AdminPrincipal, accountId: string, reason: string, meta: RequestMeta, extra: Record<string, unknown> = {}): Promise<number> {
   const removed = await deps.factorResets.removeSecondFactors(accountId);
   await signOutEverywhere(deps, accountId, 'factor_reset', meta);
   await deps.audit.record({ type: 'factor.reset', accountId, ...meta, details: { ...actor(p), reason, removed, ...extra } });
   return removed;
+}
+
+/** When an exemption asked for ends: a moment in the future, or null (until an administrator ends it). */
+function exemptionEnd(deps: UserOpsDeps, until: string | undefined): Date | null {
+  if (until === undefined) return null;
+  const at = new Date(until);
+  if (Number.isNaN(at.getTime())) throw new ApiError(400, 'invalid_request', 'until is not a date and time', {}, { until: ['an ISO 8601 date and time, e.g. 2027-07-01T00:00:00Z'] });
+  if (at.getTime() <= deps.clock.now()) throw new ApiError(400, 'invalid_request', 'until must be in the future', {}, { until: ['must be in the future'] });
+  return at;
+}
+
+async function grantExemption(deps: UserOpsDeps, p: AdminPrincipal, accountId: string, reason: string, until: Date | null, meta: RequestMeta, extra: Record<string, unknown> = {}): Promise<number> {
+  // the exemption before the factors go: a sign-in in between is not forced to enrol
+  await deps.twoFactorExemptions.save({ accountId, until, reason, createdBy: actor(p) });
+  const removed = await deps.factorResets.removeSecondFactors(accountId);
+  await signOutEverywhere(deps, accountId, 'factor_reset', meta);
+  // factor.disabled_by_admin e-mails the user (interactions/recovery/security-emails.ts)
+  await deps.audit.record({ type: 'factor.disabled_by_admin', accountId, ...meta, details: { ...actor(p), reason, removed, until: until?.toISOString() ?? null, ...extra } });
+  return removed;
+}
+
+/**
+ * An administrator disables two-step verification for a user (Entra's per-user "disabled", an
+ * Okta policy exception): removed and signed out as by a reset, and the account exempt from its
+ * organisation's "required" policy until `until` (none: until endTwoFactorExemption). While
+ * exempt, a sign-in without a factor completes with the password alone; a factor the user sets
+ * up again is asked for as usual, and an app that demands one still gets one.
+ */
+export async function disableTwoFactor(deps: UserOpsDeps, p: AdminPrincipal, accountId: string, input: { reason: string; until?: string | undefined }, meta: RequestMeta): Promise<{ removed: number; until: Date | null }> {
+  const until = exemptionEnd(deps, input.until);
+  return { removed: await grantExemption(deps, p, accountId, input.reason, until, meta), until };
+}
+
+/** Require two-step verification again: the organisation's policy applies from the next sign-in. False when the user was not exempt (an expired exemption is removed quietly). */
+export async function endTwoFactorExemption(deps: UserOpsDeps, p: AdminPrincipal, accountId: string, meta: RequestMeta): Promise<boolean> {
+  const ended = await deps.twoFactorExemptions.delete(accountId);
+  if (!ended || !exemptionInEffect(ended, new Date(deps.clock.now()))) return false;
+  await deps.audit.record({ type: 'factor.exemption_ended', accountId, ...meta, details: { ...actor(p), until: ended.until?.toISOString() ?? null, grantedBy: ended.createdBy, grantedAt: ended.createdAt.toISOString() } });
+  return true;
 }
 
 export interface BulkResult {
@@ -137,6 +179,28 @@ export async function bulkTwoFactorReset(deps: UserOpsDeps, p: AdminPrincipal, o
   const results: BulkResult['users'] = [];
   for (const user of users) {
     const removed = opts.dryRun ? undefined : await resetTwoFactor(deps, p, user.id, opts.reason!, meta, { bulk: true });
+    results.push({ id: user.id, email: user.email, ...(removed !== undefined ? { outcome: `removed ${removed}` } : {}) });
+  }
+  return { dryRun: opts.dryRun, users: results };
+}
+
+/**
+ * Every user of an organisation not exempt yet: who would have two-step verification disabled
+ * (and be exempt from the organisation's required policy), or do it (a reason is required).
+ */
+export async function bulkTwoFactorDisable(
+  deps: UserOpsDeps,
+  p: AdminPrincipal,
+  opts: { organisationId?: string | undefined; dryRun: boolean; reason?: string | undefined; until?: string | undefined },
+  meta: RequestMeta,
+): Promise<BulkResult> {
+  if (!opts.dryRun && !opts.reason) throw new ApiError(400, 'invalid_request', 'a reason is required', {}, { reason: ['required when dry_run is false'] });
+  const until = exemptionEnd(deps, opts.until);
+  const organisationId = organisationFor(p, opts.organisationId, { required: true });
+  const users = await deps.accountAdmin.all({ organisationId, exempt: false });
+  const results: BulkResult['users'] = [];
+  for (const user of users) {
+    const removed = opts.dryRun ? undefined : await grantExemption(deps, p, user.id, opts.reason!, until, meta, { bulk: true });
     results.push({ id: user.id, email: user.email, ...(removed !== undefined ? { outcome: `removed ${removed}` } : {}) });
   }
   return { dryRun: opts.dryRun, users: results };

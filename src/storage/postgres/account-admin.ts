@@ -14,6 +14,10 @@ export interface AdminAccountRow {
   factorCount: number;
   roles: string[];
   createdAt: Date;
+  /** exempt from the organisation's required 2FA now (twofa_exemptions, by the database's clock) */
+  exempt: boolean;
+  /** when that exemption ends; null: until an administrator ends it (or not exempt) */
+  exemptUntil: Date | null;
 }
 
 export interface AccountFilter {
@@ -23,12 +27,19 @@ export interface AccountFilter {
   disabled?: boolean | undefined;
   emailVerified?: boolean | undefined;
   twoFactor?: 'enrolled' | 'none' | undefined;
+  /** exempt from the organisation's required 2FA now, or not */
+  exempt?: boolean | undefined;
 }
+
+/** an exemption of the account in effect now (an expired one is simply over) */
+const exemptNow = 'SELECT 1 FROM twofa_exemptions x WHERE x.account_id = a.id AND (x.until IS NULL OR x.until > now())';
 
 const columns = `a.id, a.organisation_id AS "organisationId", a.email, a.email_verified AS "emailVerified", a.name,
   a.disabled_at AS "disabledAt", a.password_hash IS NOT NULL AS "hasPassword", a.created_at AS "createdAt",
   (SELECT count(*)::int FROM factors f WHERE f.account_id = a.id) AS "factorCount",
-  COALESCE((SELECT array_agg(r.role ORDER BY r.role) FROM account_roles r WHERE r.account_id = a.id), '{}') AS roles`;
+  COALESCE((SELECT array_agg(r.role ORDER BY r.role) FROM account_roles r WHERE r.account_id = a.id), '{}') AS roles,
+  EXISTS (${exemptNow}) AS exempt,
+  (SELECT x.until FROM twofa_exemptions x WHERE x.account_id = a.id AND x.until > now()) AS "exemptUntil"`;
 
 /** LIKE metacharacters typed by an administrator match themselves */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -44,6 +55,7 @@ function where(filter: AccountFilter, params: unknown[]): string {
   if (filter.disabled !== undefined) clauses.push(filter.disabled ? 'a.disabled_at IS NOT NULL' : 'a.disabled_at IS NULL');
   if (filter.emailVerified !== undefined) add((p) => `a.email_verified = ${p}`, filter.emailVerified);
   if (filter.twoFactor) clauses.push(`${filter.twoFactor === 'none' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM factors f WHERE f.account_id = a.id)`);
+  if (filter.exempt !== undefined) clauses.push(`${filter.exempt ? '' : 'NOT '}EXISTS (${exemptNow})`);
   return clauses.length ? clauses.join(' AND ') : 'true';
 }
 

@@ -48,7 +48,10 @@ export type AuditEventType =
   | 'account.updated'
   | 'account.unlocked'
   | 'organisation.created'
-  | 'organisation.updated';
+  | 'organisation.updated'
+  // an administrator's exemption from the organisation's required two-step verification
+  | 'factor.disabled_by_admin' // * factors removed, signed out, exempt (until a date, or until ended)
+  | 'factor.exemption_ended';
 
 export interface AuditEvent {
   type: AuditEventType;

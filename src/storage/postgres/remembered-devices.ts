@@ -22,7 +22,7 @@ const columns = `id, account_id AS "accountId", browser, os, ip, created_at AS "
   expires_at AS "expiresAt", forgotten_at AS "forgottenAt", forgotten_reason AS "forgottenReason"`;
 
 /** Audit events that change what proves the account is its owner's. */
-export const credentialEvents = ['password.changed', 'factor.enrolled', 'factor.removed', 'factor.updated', 'factor.reset', 'twofactor.disabled'];
+export const credentialEvents = ['password.changed', 'factor.enrolled', 'factor.removed', 'factor.updated', 'factor.reset', 'factor.disabled_by_admin', 'twofactor.disabled'];
 
 export function createRememberedDevicesRepo(db: Queryable) {
   return {

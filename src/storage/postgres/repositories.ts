@@ -11,6 +11,7 @@ import { createOrganisationsRepo } from './organisations.js';
 import { createRecoveryCodesRepo } from './recovery-codes.js';
 import { createRolesRepo } from './roles.js';
 import { createSigningKeysRepo } from './signing-keys.js';
+import { createTwoFactorExemptionsRepo } from './twofa-exemptions.js';
 
 export function createRepositories(db: Db, box: SecretBox, opts: { onClientChange?: (clientId: string) => void; onOrganisationChange?: (organisationId: string) => void } = {}) {
   return {
@@ -23,6 +24,7 @@ export function createRepositories(db: Db, box: SecretBox, opts: { onClientChang
     recoveryCodes: createRecoveryCodesRepo(db),
     roles: createRolesRepo(db),
     signingKeys: createSigningKeysRepo(db),
+    twoFactorExemptions: createTwoFactorExemptionsRepo(db),
   };
 }
 
