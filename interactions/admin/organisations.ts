@@ -66,9 +66,10 @@ function valuesOf(o: Organisation) {
 /** Who has a second factor (enabled accounts only): the progress toward the mandatory-from date. */
 async function enrolment(c: ConsoleRequest, o: Organisation) {
   const shown = 200;
-  const [{ total, enrolled }, pending] = await Promise.all([
+  // users an administrator exempted (disabled 2FA for) are not pending: they are counted apart
+  const [{ total, enrolled, exempt }, pending] = await Promise.all([
     c.deps.accountAdmin.count({ organisationId: o.id, disabled: false }),
-    c.deps.accountAdmin.page({ organisationId: o.id, disabled: false, twoFactor: 'none' }, { limit: shown }),
+    c.deps.accountAdmin.page({ organisationId: o.id, disabled: false, twoFactor: 'none', exempt: false }, { limit: shown }),
   ]);
   const from = o.policy.mandatoryFrom;
   const now = new Date(c.deps.clock.now());
@@ -77,10 +78,12 @@ async function enrolment(c: ConsoleRequest, o: Organisation) {
     total,
     enrolled,
     percent: total ? Math.floor((enrolled * 100) / total) : 100,
-    pendingCount: total - enrolled,
+    pendingCount: total - enrolled - exempt,
+    exempt,
+    exemptList: exempt ? `/admin/users?${new URLSearchParams({ organisation_id: o.id, two_factor: 'exempt' })}` : undefined,
     pending: pending.map((u) => ({ id: u.id, email: u.email, name: u.name, emailVerified: u.emailVerified })),
     // the rest of a long list: the users page, filtered to this organisation's users without 2FA
-    more: total - enrolled > shown ? `/admin/users?${new URLSearchParams({ organisation_id: o.id, status: 'active', two_factor: 'none' })}` : undefined,
+    more: total - enrolled - exempt > shown ? `/admin/users?${new URLSearchParams({ organisation_id: o.id, status: 'active', two_factor: 'none' })}` : undefined,
     mandatoryFrom: from ? formatDate(c.tr, from, { timeZone: 'UTC' }) : undefined, // a day that starts at midnight UTC
     daysLeft: days !== undefined && days > 0 ? days : undefined,
     inForce: from !== null && days !== undefined && days <= 0 && o.policy.mode === 'required',

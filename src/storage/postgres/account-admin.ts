@@ -89,15 +89,18 @@ export function createAccountAdminRepo(db: Queryable) {
       return rows;
     },
     /** How many accounts match, and how many of them have a second factor (enrolment progress). */
-    async count(filter: AccountFilter): Promise<{ total: number; enrolled: number }> {
-      if (filter.organisationId !== undefined && !isUuid(filter.organisationId)) return { total: 0, enrolled: 0 };
+    /** How many match; of them, how many have a second factor, and how many without one are exempt from a required policy. */
+    async count(filter: AccountFilter): Promise<{ total: number; enrolled: number; exempt: number }> {
+      if (filter.organisationId !== undefined && !isUuid(filter.organisationId)) return { total: 0, enrolled: 0, exempt: 0 };
       const params: unknown[] = [];
-      const { rows } = await db.query<{ total: number; enrolled: number }>(
-        `SELECT count(*)::int AS total, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM factors f WHERE f.account_id = a.id))::int AS enrolled
+      const hasFactor = 'EXISTS (SELECT 1 FROM factors f WHERE f.account_id = a.id)';
+      const { rows } = await db.query<{ total: number; enrolled: number; exempt: number }>(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE ${hasFactor})::int AS enrolled,
+           count(*) FILTER (WHERE NOT ${hasFactor} AND EXISTS (${exemptNow}))::int AS exempt
          FROM accounts a WHERE ${where(filter, params)}`,
         params,
       );
-      return rows[0] ?? { total: 0, enrolled: 0 };
+      return rows[0] ?? { total: 0, enrolled: 0, exempt: 0 };
     },
     async setDisabled(id: string, disabled: boolean): Promise<void> {
       await db.query(`UPDATE accounts SET disabled_at = CASE WHEN $2 THEN COALESCE(disabled_at, now()) ELSE NULL END, updated_at = now() WHERE id = $1`, [id, disabled]);

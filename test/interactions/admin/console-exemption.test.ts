@@ -66,6 +66,10 @@ describe("a user's page", () => {
     expect(listed.body).toContain(user.email);
     expect(listed.body).toContain('<span class="badge">Exempt</span>');
     expect(listed.body).toContain('<option value="exempt" selected>Exempt</option>');
+    // the organisation's enrolment progress counts them apart, not as "not set up yet"
+    const progress = await page(`/admin/organisations/${org.id}`);
+    expect(progress.body).toContain('1 user is exempt: an administrator disabled two-step verification for them');
+    expect(progress.body).not.toContain('admin-pending');
 
     const required = await ua.submit(disabled, /two-factor\/require$/, {});
     expect(required.url).toContain('done=exemption_ended');

@@ -29,8 +29,11 @@ describe('account admin: count', () => {
       await db.query(`INSERT INTO factors (id, account_id, kind, label, destination) VALUES ($1, $2, 'email', '', 'x@example.com')`, [randomUUID(), id]);
     }
     await admin.setDisabled(ids[3]!, true);
-    expect(await admin.count({ organisationId: org.id })).toEqual({ total: 4, enrolled: 2 });
-    expect(await admin.count({ organisationId: org.id, disabled: false })).toEqual({ total: 3, enrolled: 2 });
-    expect(await admin.count({ organisationId: 'not-a-uuid' })).toEqual({ total: 0, enrolled: 0 });
+    // an exemption in effect counts (for an account without a factor); an expired one does not
+    await db.query(`INSERT INTO twofa_exemptions (account_id, until, reason, created_by) VALUES ($1, NULL, 'lost phone', '{"by":"api"}')`, [ids[2]]);
+    await db.query(`INSERT INTO twofa_exemptions (account_id, until, reason, created_by) VALUES ($1, now() - interval '1 day', 'old', '{"by":"api"}')`, [ids[3]]);
+    expect(await admin.count({ organisationId: org.id })).toEqual({ total: 4, enrolled: 2, exempt: 1 });
+    expect(await admin.count({ organisationId: org.id, disabled: false })).toEqual({ total: 3, enrolled: 2, exempt: 1 });
+    expect(await admin.count({ organisationId: 'not-a-uuid' })).toEqual({ total: 0, enrolled: 0, exempt: 0 });
   });
 });
