@@ -28,13 +28,27 @@ export function rememberUiLocales(ctx: Context, uiLocales: unknown): void {
   if (asString(uiLocales)) ctx.state['uiLocales'] = uiLocales;
 }
 
+/** Data for every page this request renders, in the page's language; a page's own data wins. */
+export type EveryPageData = (tr: Translator) => Record<string, unknown>;
+
+/**
+ * Give every page this request renders some data, whichever route renders it (My profile's idle
+ * warning: profile/stay-signed-in.ts, shown by layout.eta). A page turns it off by passing the
+ * same key as undefined.
+ */
+export function addToEveryPage(ctx: Context, data: EveryPageData): void {
+  ctx.state['everyPage'] = data;
+}
+
 export function renderPage(ctx: Context, views: Views, tr: Translator, template: string, data: PageData, status = 200): void {
   ctx.status = status;
   ctx.type = 'html';
   ctx.set('Content-Language', tr.lang);
   ctx.vary('Accept-Language');
+  const everyPage = ctx.state['everyPage'] as EveryPageData | undefined;
+  const all: PageData = everyPage ? { ...everyPage(tr), ...data } : data;
   // a page that names the app: our own profile's client by its name in this language
-  ctx.body = views.page(template, tr, typeof data['client'] === 'string' ? { ...data, client: localClientName(tr, data['client']) } : data);
+  ctx.body = views.page(template, tr, typeof all['client'] === 'string' ? { ...all, client: localClientName(tr, all['client']) } : all);
 }
 
 export interface MessagePage {

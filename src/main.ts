@@ -7,6 +7,7 @@ import { createLogger } from './log.js';
 import { createApp } from './app.js';
 import { createServices } from './services.js';
 import { seedDemo } from './demo/seed.js';
+import { startSweeper } from './maintenance/sweep.js';
 
 async function main(): Promise<void> {
   let config;
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const services = await createServices(config, log);
   const demo = config.demo ? await seedDemo(services) : undefined;
+  // expired remembered-device rows, every account's: now and hourly (maintenance/sweep.ts)
+  const sweeper = startSweeper(services);
 
   let shuttingDown = false;
   const app = createApp(services, { isShuttingDown: () => shuttingDown, demo });
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     server.close(async () => {
+      await sweeper.stop();
       await services.close().catch((err: unknown) => log.error({ err }, 'error while closing services'));
       log.info('stopped');
       process.exit(0);

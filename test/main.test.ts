@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createAccountsRepo } from '../src/storage/postgres/accounts.js';
+import { createOrganisationsRepo } from '../src/storage/postgres/organisations.js';
+import { createRememberedDevicesRepo } from '../src/storage/postgres/remembered-devices.js';
 import { testSecrets, uniquePrefix } from './support/app.js';
+import { eventually } from './support/eventually.js';
+import { sharedDb, uniqueSuffix } from './support/storage-postgres.js';
 import { createUserAgent } from './support/user-agent.js';
 
 const children: ChildProcess[] = [];
@@ -47,10 +53,29 @@ describe('process', () => {
     expect(p.output()).toMatch(/ENCRYPTION_KEY is required when DATABASE_URL is set/);
   });
 
-  it('serves with real Postgres and Redis, reports ready, and stops cleanly on SIGTERM', async () => {
+  it('serves with real Postgres and Redis, reports ready, sweeps expired devices, and stops cleanly on SIGTERM', async () => {
+    // a remembered device that expired two days ago, and a live one: the start's sweep takes the first only
+    const db = sharedDb(1);
+    const org = await createOrganisationsRepo(db).save({ slug: `main-${uniqueSuffix()}`, name: 'Main' });
+    const account = (await createAccountsRepo(db).save({ organisationId: org.id, email: `main-${uniqueSuffix()}@example.com`, name: 'M', emailVerified: true, passwordHash: null }))!;
+    const devices = createRememberedDevicesRepo(db);
+    const device = async (expiresAt: number) => {
+      const tokenHash = randomBytes(32).toString('base64url');
+      await devices.save({ accountId: account.id, tokenHash, browser: 'Firefox', os: 'Linux', ip: '192.0.2.1', expiresAt: new Date(expiresAt) });
+      return tokenHash;
+    };
+    const [expired, live] = [await device(Date.now() - 2 * 86_400_000), await device(Date.now() + 86_400_000)];
+
     const port = freePort();
     const p = start({ PORT: String(port), DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), REDIS_PREFIX: uniquePrefix(), ...testSecrets });
     await p.waitFor(/Twofold is running: http:\/\/localhost:\d+/);
+    try {
+      expect(await eventually(() => devices.findByTokenHash(expired), (d) => d === undefined, 10_000)).toBeUndefined();
+      expect(await devices.findByTokenHash(live)).toBeDefined();
+    } finally {
+      await db.close();
+    }
+    await p.waitFor(/"msg":"swept expired rows"/);
     expect(p.output()).toContain('using PostgreSQL from DATABASE_URL');
     expect(p.output()).toContain('using Redis from REDIS_URL');
     expect(p.output()).not.toContain('Demo user');

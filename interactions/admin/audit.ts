@@ -1,7 +1,10 @@
 // Console: the audit log, newest first, filtered by user (e-mail address or id), organisation,
 // event type and time range, in pages. An org admin sees their own organisation's events only.
+// Each event is a sentence with who did it, why and from where (describe-event.ts); the JSON
+// stays in the admin API (/admin/v1/audit).
 import { organisationScope } from '../../src/admin/auth.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
+import { describeForAdmin, type AuditLine, type AuditNames } from '../describe-event.js';
 import { formatDateTime } from '../format.js';
 import type { ConsoleRoutes } from './router.js';
 import { renderConsole } from './page.js';
@@ -29,7 +32,8 @@ export function auditRoutes(routes: ConsoleRoutes): void {
     const cursor = /^[A-Za-z0-9_-]{1,64}$/.test(q('cursor')) ? q('cursor') : undefined;
     const req = pageRequest({ cursor, limit: 50 });
     const own = organisationScope(c.p);
-    let events: { at: string; type: string; account: string; email: string | undefined; details: string }[] = [];
+    let events: ({ at: string; type: string; account: string; email: string | undefined } & AuditLine)[] = [];
+    const organisations = await organisationChoices(c);
     let next: string | undefined;
     const otherOrganisation = own !== undefined && filters.organisation_id !== '' && filters.organisation_id !== own;
     if (!errors.length && !otherOrganisation && (req.after === undefined || /^\d{1,19}$/.test(req.after))) {
@@ -43,13 +47,23 @@ export function auditRoutes(routes: ConsoleRoutes): void {
         limit: req.limit + 1,
       });
       // an org admin's own events are scoped by organisation; the user filter narrows within it
-      // the accounts by their e-mail addresses (one look-up per account on the page)
-      const ids = [...new Set(rows.map((e) => e.accountId).filter((id): id is string => Boolean(id)))];
+      // the accounts and the administrators who acted by their e-mail addresses (one look-up per
+      // account on the page), organisations by name; each event in a sentence (describe-event.ts)
+      const admins = rows.map((e) => e.details['admin']).filter((id): id is string => typeof id === 'string' && uuid.test(id));
+      const ids = [...new Set([...rows.map((e) => e.accountId).filter((id): id is string => Boolean(id)), ...admins])];
       const emails = new Map((await Promise.all(ids.map((id) => c.deps.accountAdmin.find(id)))).filter((a) => a !== undefined).map((a) => [a.id, a.email]));
-      const result = page(rows, req, (e) => String(e.id), (e) => ({ at: formatDateTime(c.tr, e.at), type: e.type, account: e.accountId ?? '', email: e.accountId ? emails.get(e.accountId) : undefined, details: JSON.stringify(e.details) }));
+      const orgNames = new Map(organisations.map((o) => [o.id, o.name]));
+      const names: AuditNames = { account: (id) => emails.get(id), organisation: (id) => orgNames.get(id) };
+      const result = page(rows, req, (e) => String(e.id), (e) => ({
+        at: formatDateTime(c.tr, e.at),
+        type: e.type,
+        account: e.accountId ?? '',
+        email: e.accountId ? emails.get(e.accountId) : undefined,
+        ...describeForAdmin(c.tr, e, names),
+      }));
       events = result.items;
       if (result.next_cursor) next = `/admin/audit?${new URLSearchParams({ ...filters, cursor: result.next_cursor })}`;
     }
-    renderConsole(c, 'admin-audit', c.tr.t('admin_console.audit_title'), { events, next, filters, organisations: await organisationChoices(c), errors }, errors.length ? 400 : 200);
+    renderConsole(c, 'admin-audit', c.tr.t('admin_console.audit_title'), { events, next, filters, organisations, errors }, errors.length ? 400 : 200);
   });
 }

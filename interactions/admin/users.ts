@@ -115,7 +115,7 @@ export function userRoutes(routes: ConsoleRoutes): void {
     return 'unlocked';
   });
   action('devices/forget', async (c, user) => {
-    await forgetUserDevices(c.deps, user, meta(c.ctx));
+    await forgetUserDevices(c.deps, c.p, user, meta(c.ctx));
     return 'devices_forgotten';
   });
   action('sign-out', async (c, user) => {

@@ -11,7 +11,6 @@ import type { ProfileViewer } from './auth.js';
 import { deviceSection } from './devices.js';
 import { profileFlash } from './flash.js';
 import { pendingResetNotice } from '../recovery/factor-reset.js';
-import { sessionWarning } from './stay-signed-in.js';
 import { profileAdditions } from './policy.js';
 
 export function factorName(tr: Translator, f: FactorRecord): string {
@@ -56,7 +55,6 @@ export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: P
     hasFactors: factors.length > 0,
     resetPending: await pendingResetNotice(deps, tr, account.id), // a scheduled 2FA reset (recovery/)
     ...(await deviceSection(ctx, deps, tr, viewer)),
-    ...sessionWarning(deps, tr, viewer.session.idleSeconds),
     // what may be added (the organisation's policy; an SMS provider, an SMTP server or the outbox
     // to send codes with), the policy's notes, recent security activity: profile/policy.ts
     ...(await profileAdditions(deps, viewer, tr, factors)),

@@ -14,6 +14,7 @@ import { makePreferred, regenerateRecoveryCodes, removeFactor, renameFactor } fr
 import { registerProfileAdditions } from './additions.js';
 import { showProfile } from './overview.js';
 import { passwordRoutes } from './password.js';
+import { offerToStay, stayReturnPath } from './stay-signed-in.js';
 
 export function createProfileRouter(deps: InteractionDeps) {
   const router = new Router({ prefix: '/account' });
@@ -24,13 +25,17 @@ export function createProfileRouter(deps: InteractionDeps) {
     async (ctx: Context) => {
       deps.csrf.verify(ctx, (ctx.request.body as Record<string, unknown> | undefined)?.['csrf']);
       const viewer = await requireViewer(ctx, deps, opts);
-      if (viewer) await act(ctx, viewer);
+      if (!viewer) return;
+      offerToStay(ctx, deps, viewer); // a page this renders (a form's error, a next step) has the idle warning
+      await act(ctx, viewer);
     };
   const get =
     (act: (ctx: Context, viewer: ProfileViewer) => Promise<void>, opts: { recent?: boolean } = {}) =>
     async (ctx: Context) => {
       const viewer = await requireViewer(ctx, deps, opts);
-      if (viewer) await act(ctx, viewer);
+      if (!viewer) return;
+      offerToStay(ctx, deps, viewer); // every page of My profile has the idle warning ("Stay signed in")
+      await act(ctx, viewer);
     };
   const param = (ctx: Context) => String((ctx.params as Record<string, string>)['id'] ?? '');
   registerProfileAdditions(router, deps, { get, post, formBody });
@@ -59,14 +64,24 @@ export function createProfileRouter(deps: InteractionDeps) {
   router.post('/recovery-codes', formBody, post((ctx, viewer) => regenerateRecoveryCodes(ctx, deps, viewer), { recent: true }));
   passwordRoutes(router, deps, { get, post, formBody }); // change password, confirm the e-mail address
   registerDeviceRoutes(router, deps, post);
-  // back to the profile: "/done" after a page of news, "/stay" from the idle warning (requireViewer,
-  // in post, has touched the session: that is all "Stay signed in" needs)
+  // back to the profile after a page of news
   router.post(
-    ['/done', '/stay'],
+    '/done',
     formBody,
     post(async (ctx) => {
       ctx.status = 303;
       ctx.redirect('/account');
+    }),
+  );
+  // "Stay signed in" from the idle warning: requireViewer, in post, has touched the session, which
+  // is all it needs; then back to the page it was on, when that is a page of My profile
+  const isPage = (path: string) => router.stack.some((layer) => layer.methods.includes('GET') && layer.match(path));
+  router.post(
+    '/stay',
+    formBody,
+    post(async (ctx) => {
+      ctx.status = 303;
+      ctx.redirect(stayReturnPath((ctx.request.body as Record<string, unknown> | undefined)?.['return_to'], isPage));
     }),
   );
 

@@ -13,9 +13,16 @@ export interface RequestContext {
 export type ForgetReason = 'password_changed' | 'factor_reset' | 'not_me' | 'signed_out_everywhere';
 
 /** Forget every remembered device of the account; a failure is logged, the caller's action goes on. */
-export async function forgetAllDevices(deps: Pick<RecoveryDeps, 'devices' | 'log'>, accountId: string, reason: ForgetReason, context: RequestContext = {}): Promise<void> {
+export async function forgetAllDevices(
+  deps: Pick<RecoveryDeps, 'devices' | 'log'>,
+  accountId: string,
+  reason: ForgetReason,
+  context: RequestContext = {},
+  /** who asked, when it was not the owner (an administrator: actor()) */
+  by?: Record<string, unknown>,
+): Promise<void> {
   try {
-    await deps.devices.forgetAll(accountId, reason, { ...(context.ip ? { ip: context.ip } : {}), ...(context.userAgent ? { userAgent: context.userAgent } : {}) });
+    await deps.devices.forgetAll(accountId, reason, { ...(context.ip ? { ip: context.ip } : {}), ...(context.userAgent ? { userAgent: context.userAgent } : {}), ...(by ? { by } : {}) });
   } catch (err) {
     deps.log.error({ err: (err as Error).message, accountId }, 'could not forget remembered devices');
   }

@@ -126,8 +126,9 @@ export function userRoutes(router: Router, deps: UsersApiDeps, principal: (ctx: 
   });
 
   router.post('/users/:userId/devices/forget', async (ctx) => {
-    const user = await visible(ctx, principal(ctx));
-    await forgetUserDevices(deps, user, context(ctx));
+    const p = principal(ctx);
+    const user = await visible(ctx, p);
+    await forgetUserDevices(deps, p, user, context(ctx));
     ctx.status = 204;
   });
 

@@ -11,6 +11,7 @@ import { clientCommands } from './clients.js';
 import { usageError, type Command, type CommandContext, type ParsedCommandArgs } from './command.js';
 import { processIo, println, type Io } from './io.js';
 import { keyCommands } from './keys.js';
+import { maintenanceCommands } from './maintenance.js';
 import { migrateCommands } from './migrate.js';
 import { orgCommands } from './orgs.js';
 import { roleCommands } from './roles.js';
@@ -20,7 +21,7 @@ import { userCommands } from './users.js';
 /** Logs go to stderr, one level quieter than the server's: the command's output is the report. */
 const cliLogger = (config: Config) => createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination({ fd: 2, sync: true }));
 
-export const commands: Command[] = [...migrateCommands, ...clientCommands, ...userCommands, ...roleCommands, ...orgCommands, policyCommand, ...keyCommands, ...applyCommands];
+export const commands: Command[] = [...migrateCommands, ...clientCommands, ...userCommands, ...roleCommands, ...orgCommands, policyCommand, ...keyCommands, ...applyCommands, ...maintenanceCommands];
 
 const groups = [...new Set(commands.map((c) => c.name.split(' ')[0]!))];
 

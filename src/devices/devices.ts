@@ -147,9 +147,9 @@ export function createDevices(opts: { db: Queryable; audit: AuditLog; clock: Clo
      * "This wasn't me", the profile's "Forget all"); `reason` is kept so the next sign-in on such
      * a browser can say why. Returns how many were forgotten.
      */
-    async forgetAll(accountId: string, reason: string, context: { ip?: string; userAgent?: string } = {}): Promise<number> {
+    async forgetAll(accountId: string, reason: string, context: { ip?: string; userAgent?: string; by?: Record<string, unknown> } = {}): Promise<number> {
       const count = await repo.forgetAll(accountId, reason);
-      if (count > 0) await audit.record({ type: 'device.forgotten', accountId, ip: context.ip, userAgent: context.userAgent, details: { reason, count } });
+      if (count > 0) await audit.record({ type: 'device.forgotten', accountId, ip: context.ip, userAgent: context.userAgent, details: { ...context.by, reason, count } });
       return count;
     },
   };

@@ -23,10 +23,13 @@ export function createCsrf(opts: { keys: string[]; secure: boolean; issuer: stri
 
   return {
     token(ctx) {
-      let value = ctx.cookies.get(cookieName);
+      // a cookie made earlier in this request is not in ctx.cookies yet: remember it, so every
+      // form of one page (its own and the layout's) carries a token for the same cookie
+      let value = (ctx.state['csrfCookie'] as string | undefined) ?? ctx.cookies.get(cookieName);
       if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
         value = randomBytes(32).toString('base64url');
         ctx.cookies.set(cookieName, value, cookieOptions);
+        ctx.state['csrfCookie'] = value;
       }
       return mac(macKeys[0]!, value).toString('base64url');
     },

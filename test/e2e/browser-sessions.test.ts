@@ -145,4 +145,20 @@ describe('My profile warns before the idle limit (300 s)', () => {
     await page.getByText('You were signed out after 5 minutes without activity.').waitFor();
     await page.getByRole('link', { name: 'Sign in again' }).waitFor();
   });
+
+  it('warns on the other pages of My profile too, and staying returns to the page', async () => {
+    const user = await createUser(app.services);
+    const page = await (await browser.context()).newPage();
+    await page.clock.install();
+    await page.goto(`${app.url}/account/password`);
+    await submitPasswordForm(page, user);
+    await page.waitForURL(`${app.url}/account/password`);
+    await page.clock.fastForward('04:01');
+    const warning = page.getByRole('alert');
+    await warning.getByText('you will be signed out in 1 minute without activity').waitFor();
+    await warning.getByRole('button', { name: 'Stay signed in' }).click();
+    await page.waitForURL(`${app.url}/account/password`);
+    await page.getByLabel('Current password').waitFor();
+    await expect(page.getByRole('alert').isVisible()).resolves.toBe(false);
+  });
 });

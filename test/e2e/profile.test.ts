@@ -119,6 +119,54 @@ describe('my profile', () => {
   });
 });
 
+describe('"Stay signed in" on every page of My profile', () => {
+  const warningForm = '<form method="post" action="/account/stay"><input type="hidden" name="csrf" value="';
+  const returnTo = (page: Step) => /name="return_to" value="([^"]*)"/.exec(page.body)?.[1];
+
+  it('sub-pages carry the idle warning, and staying goes back to the page it was on', async () => {
+    const user = await createUser(app.services);
+    const ua = createUserAgent();
+    const password = await openProfile(ua, user, '/account/password');
+    expect(password.url).toBe(`${app.url}/account/password`);
+    expect(password.body).toContain('id="session-warning"');
+    expect(password.body).toContain(warningForm);
+    expect(returnTo(password)).toBe('/account/password');
+    await app.services.factors.save({ accountId: user.id, kind: 'email', label: '', destination: user.email }); // so two-step/off is a page
+    for (const path of ['/account', '/account/add/totp', '/account/add/webauthn', '/account/two-step/off']) {
+      const page = await ua.follow(`${app.url}${path}`);
+      expect(page.url).toBe(`${app.url}${path}`);
+      expect(page.body.match(/id="session-warning"/g)).toHaveLength(1); // once, from the layout
+      expect(returnTo(page)).toBe(path);
+    }
+
+    const stayed = await ua.submit(password, /\/account\/stay$/, {});
+    expect(stayed.url).toBe(`${app.url}/account/password`);
+    expect(stayed.body).toContain('name="current"');
+    // a page shown after a form (here its error) leads back to the page of its path
+    const wrong = await ua.submit(stayed, /\/account\/password$/, { current: 'not my password', password: 'a brand new passphrase' });
+    expect(returnTo(wrong)).toBe('/account/password');
+    expect((await ua.submit(wrong, /\/account\/stay$/, {})).url).toBe(`${app.url}/account/password`);
+    // with its query, e.g. the language
+    const german = await ua.follow(`${app.url}/account/add/totp?ui_locales=de`);
+    expect(returnTo(german)).toBe('/account/add/totp?ui_locales=de');
+    expect((await ua.submit(german, /\/account\/stay$/, {})).url).toBe(`${app.url}/account/add/totp?ui_locales=de`);
+    // a page without a signed-in viewer has none
+    expect((await ua.follow(`${app.url}/account/signed-out`)).body).not.toContain('session-warning');
+  });
+
+  it('goes back only to a page of My profile: anything else leads to /account', async () => {
+    const user = await createUser(app.services);
+    const ua = createUserAgent();
+    const profile = await openProfile(ua, user);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(profile.body)![1]!;
+    for (const target of ['https://evil.example/account', '//evil.example/account', '/\\evil.example', '/account/../admin', '/account/%2e%2e/admin', '/admin', '/account/callback', '/account/no-such-page', '/accountant', 'javascript:alert(1)']) {
+      const step = await ua.request(`${app.url}/account/stay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, return_to: target }) });
+      expect(step.status, target).toBe(303);
+      expect(step.location, target).toBe(`${app.url}/account`);
+    }
+  });
+});
+
 describe('my profile without a way to send codes', () => {
   it('offers neither e-mail nor SMS codes when no SMTP server, SMS provider or outbox is configured', async () => {
     const bare = await startTestApp({ env: { OUTBOX: 'false' } });

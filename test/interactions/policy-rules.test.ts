@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createI18n, type Translator } from '../../interactions/i18n.js';
 import { offeredKinds, replacedCodeFactors, usableFactors } from '../../interactions/enrol/policy.js';
-import { browserFamily, describeEvent } from '../../interactions/profile/activity.js';
+import { browserFamily, describeForOwner } from '../../interactions/describe-event.js';
 import { policyDate } from '../../interactions/signin/policy.js';
 import { parseAllowed, parseMandatoryFrom } from '../../src/cli/orgs-policy.js';
 import type { Config } from '../../src/config/index.js';
@@ -57,10 +57,10 @@ describe('policy rules', () => {
   });
 
   it('says what happened in plain words, and which browser', () => {
-    expect(describeEvent(tr, { type: 'factor.updated', details: { kind: 'sms', change: 'destination' } })).toBe('Method changed (address or number): text-message codes');
-    expect(describeEvent(tr, { type: 'recovery_codes.used', details: { remaining: 1 } })).toBe('Recovery code used (1 left)');
-    expect(describeEvent(tr, { type: 'sessions.ended_others', details: { ended: 3 } })).toBe('Signed out of 3 other sessions');
-    expect(describeEvent(tr, { type: 'client.created', details: {} })).toBe('Security setting changed');
+    expect(describeForOwner(tr, { type: 'factor.updated', details: { kind: 'sms', change: 'destination' } })).toBe('Method changed (address or number): text-message codes');
+    expect(describeForOwner(tr, { type: 'recovery_codes.used', details: { remaining: 1 } })).toBe('Recovery code used (1 left)');
+    expect(describeForOwner(tr, { type: 'sessions.ended_others', details: { ended: 3 } })).toBe('Signed out of 3 other sessions');
+    expect(describeForOwner(tr, { type: 'client.created', details: {} })).toBe('Security setting changed');
     expect(browserFamily(tr, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15')).toBe('Safari on macOS');
     expect(browserFamily(tr, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0')).toBe('Firefox on Windows');
     expect(browserFamily(tr, null)).toBe('Unknown browser');

@@ -3,55 +3,59 @@
 import type { Queryable } from './db.js';
 import { isUuid } from './lookup-keys.js';
 
-export type AuditEventType =
-  | 'signin.succeeded'
-  | 'signin.failed'
-  | 'logout'
-  | 'session.expired'
-  | 'consent.granted'
-  | 'key.created'
-  | 'key.rotated'
-  | 'client.created'
-  | 'client.updated'
-  | 'client.deleted'
-  | 'account.created'
-  | 'signin.abandoned'
-  | 'factor.enrolled'
-  | 'factor.removed'
-  | 'recovery_codes.generated'
-  | 'webauthn.counter_regression'
-  | 'token.reuse_detected'
-  | 'grant.revoked'
+/** Every event type (the console's audit log has a sentence for each: interactions/describe-event.ts). */
+export const auditEventTypes = [
+  'signin.succeeded',
+  'signin.failed',
+  'logout',
+  'session.expired',
+  'consent.granted',
+  'key.created',
+  'key.rotated',
+  'client.created',
+  'client.updated',
+  'client.deleted',
+  'account.created',
+  'signin.abandoned',
+  'factor.enrolled',
+  'factor.removed',
+  'recovery_codes.generated',
+  'webauthn.counter_regression',
+  'token.reuse_detected',
+  'grant.revoked',
   // issue 5: living with two factors (security e-mails are sent for the ones marked *)
-  | 'session.expired_idle'
-  | 'session.expired_absolute'
-  | 'device.remembered' // *
-  | 'device.forgotten'
-  | 'device.not_honoured'
-  | 'factor.updated' // * renamed, or its phone number / e-mail address changed
-  | 'factor.preferred'
-  | 'twofactor.enabled' // * the first factor of an account
-  | 'twofactor.disabled' // * the last factor removed, or 2FA turned off
-  | 'recovery_codes.used' // *
-  | 'factor.reset_requested' // *
-  | 'factor.reset_cancelled'
-  | 'factor.reset' // *
-  | 'password.reset_requested'
-  | 'password.changed' // *
-  | 'email.confirmation_sent'
-  | 'email.confirmed'
-  | 'sessions.ended_others'
-  | 'account.signed_out_everywhere'
+  'session.expired_idle',
+  'session.expired_absolute',
+  'device.remembered', // *
+  'device.forgotten',
+  'device.not_honoured',
+  'factor.updated', // * renamed, or its phone number / e-mail address changed
+  'factor.preferred',
+  'twofactor.enabled', // * the first factor of an account
+  'twofactor.disabled', // * the last factor removed, or 2FA turned off
+  'recovery_codes.used', // *
+  'factor.reset_requested', // *
+  'factor.reset_cancelled',
+  'factor.reset', // *
+  'password.reset_requested',
+  'password.changed', // *
+  'email.confirmation_sent',
+  'email.confirmed',
+  'sessions.ended_others',
+  'account.signed_out_everywhere',
   // issue 6: administration
-  | 'account.roles_changed'
-  | 'account.invited'
-  | 'account.updated'
-  | 'account.unlocked'
-  | 'organisation.created'
-  | 'organisation.updated'
+  'account.roles_changed',
+  'account.invited',
+  'account.updated',
+  'account.unlocked',
+  'organisation.created',
+  'organisation.updated',
   // an administrator's exemption from the organisation's required two-step verification
-  | 'factor.disabled_by_admin' // * factors removed, signed out, exempt (until a date, or until ended)
-  | 'factor.exemption_ended';
+  'factor.disabled_by_admin', // * factors removed, signed out, exempt (until a date, or until ended)
+  'factor.exemption_ended',
+] as const;
+
+export type AuditEventType = (typeof auditEventTypes)[number];
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -39,6 +39,24 @@ export function createRememberedDevicesRepo(db: Queryable) {
       );
       return rows[0]!;
     },
+    /**
+     * The sweep (src/maintenance/sweep.ts): every account's rows that expired before `before`.
+     * In batches, each taking only rows nobody else has locked (SKIP LOCKED), so replicas
+     * sweeping at the same time share the work instead of waiting on each other or failing.
+     * Returns how many rows this caller deleted.
+     */
+    async deleteExpired(before: Date, batchSize = 1000): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const { rowCount } = await db.query(
+          `DELETE FROM remembered_devices WHERE id IN (
+             SELECT id FROM remembered_devices WHERE expires_at < $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+          [before, batchSize],
+        );
+        total += rowCount ?? 0;
+        if ((rowCount ?? 0) < batchSize) return total;
+      }
+    },
     async findByTokenHash(tokenHash: string): Promise<RememberedDevice | undefined> {
       const { rows } = await db.query<RememberedDevice>(`SELECT ${columns} FROM remembered_devices WHERE token_hash = $1`, [tokenHash]);
       return rows[0];

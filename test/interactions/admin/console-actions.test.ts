@@ -270,4 +270,34 @@ describe('audit log', () => {
     expect(bad.body).toContain('No user nobody@example.com was found.');
     expect(bad.body).toContain('Give dates as YYYY-MM-DD.');
   });
+
+  it('says each event in a sentence: a reset with its reason, who did it and from where; never raw JSON', async () => {
+    const org = await createOrganisation(app.services);
+    const user = await consoleUser(app, [], { organisationId: org.id });
+    await app.services.audit.record({ type: 'device.not_honoured', accountId: user.id, ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0', details: { reason: 'different_network', deviceId: randomUUID() } });
+    const detail = await page(`/admin/users/${user.id}`);
+    await ua.submit(detail, /two-factor\/reset$/, { reason: 'lost phone, ticket 4712' });
+
+    const log = await page(`/admin/audit?user=${encodeURIComponent(user.email)}`);
+    expect(log.status).toBe(200);
+    const rows = [...log.body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    const reset = rows.find((r) => r.includes('factor.reset'))!;
+    expect(reset).toContain('Two-step verification reset: lost phone, ticket 4712 — 1 method removed');
+    expect(reset).toContain(`${admin.email} (console)`);
+    expect(reset).toMatch(/127\.0\.0\.1/);
+    const refused = rows.find((r) => r.includes('device.not_honoured'))!;
+    expect(refused).toContain('Remembered device not honoured: IP changed');
+    expect(refused).toContain('Twofold itself'); // the sign-in's rules refused it, no person
+    expect(refused).toContain('198.51.100.7 · Firefox on Windows');
+    // the sessions and devices the reset ended are there too, in words
+    expect(rows.some((r) => r.includes('Remembered browser') || r.includes('Signed out everywhere') || r.includes('Two-step verification reset'))).toBe(true);
+    const table = /<table class="admin-table audit">[\s\S]*<\/table>/.exec(log.body)![0];
+    expect(table).not.toMatch(/[{}]|&quot;/);
+
+    // in German, with the date as German writes it
+    const german = await page(`/admin/audit?user=${encodeURIComponent(user.email)}&type=factor.reset&ui_locales=de`);
+    expect(german.body).toContain('Zwei-Faktor-Authentifizierung zurückgesetzt: lost phone, ticket 4712 – 1 Methode entfernt');
+    expect(german.body).toContain(`${admin.email} (Konsole)`);
+    expect(german.body).toMatch(/\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4}/);
+  });
 });
