@@ -10,7 +10,7 @@ export interface RequestContext {
 }
 
 /** Why every remembered device of an account is forgotten: the next sign-in on one says so. */
-export type ForgetReason = 'password_changed' | 'factor_reset' | 'not_me' | 'signed_out_everywhere';
+export type ForgetReason = 'password_changed' | 'factor_reset' | 'not_me' | 'signed_out_everywhere' | 'administrator';
 
 /** Forget every remembered device of the account; a failure is logged, the caller's action goes on. */
 export async function forgetAllDevices(

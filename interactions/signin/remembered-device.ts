@@ -73,7 +73,7 @@ export async function checkRememberedDevice(ctx: Context, deps: InteractionDeps,
   };
 }
 
-const forgottenBy = new Set(['profile', 'password_changed', 'factor_reset', 'signed_out_everywhere', 'not_me']);
+const forgottenBy = new Set(['profile', 'password_changed', 'factor_reset', 'signed_out_everywhere', 'not_me', 'administrator']);
 
 /** The second-factor page's plain-words explanation of a device that was not honoured. */
 export function deviceNotice(tr: Translator, outcome: DeviceOutcome | undefined, client: string | undefined): string | undefined {

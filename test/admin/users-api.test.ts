@@ -132,7 +132,7 @@ describe('acting on users', () => {
     expect((await api('POST', `/users/${user.id}/devices/forget`)).status).toBe(204);
     expect((await api('GET', `/users/${user.id}`)).json).toMatchObject({ remembered_devices: 0 });
     const [event] = await app.services.audit.findRecent({ accountId: user.id, type: 'device.forgotten' });
-    expect(event!.details).toMatchObject({ reason: 'signed_out_everywhere', count: 1, by: 'api' });
+    expect(event!.details).toMatchObject({ reason: 'administrator', count: 1, by: 'api' });
   });
 
   it('unlocks a user locked out by wrong passwords', async () => {

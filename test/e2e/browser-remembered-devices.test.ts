@@ -267,6 +267,12 @@ describe('a remembered browser that is not honoured says why', () => {
     await expectNotHonoured(page, user, /but your account was signed out everywhere on/, 'forgotten');
   });
 
+  it("forgotten by an administrator (the admin API's and console's forget devices)", async () => {
+    const { user, page } = await remembered();
+    expect(await app.services.devices.forgetAll(user.id, 'administrator')).toBe(1);
+    await expectNotHonoured(page, user, /an administrator had every remembered browser of your account forgotten/, 'forgotten');
+  });
+
   it('security-critical: a failed sign-in attempt since it was last used', async () => {
     const { user, page } = await remembered();
     const elsewhere = await (await browserContext({ ip: { 'x-forwarded-for': '192.0.2.66' } })).newPage();

@@ -93,7 +93,7 @@ export async function signOutUser(deps: UserOpsDeps, p: AdminPrincipal, user: Ad
 
 /** Forget every remembered device of a user: their next sign-in on each asks for the second factor (audited as device.forgotten). */
 export async function forgetUserDevices(deps: UserOpsDeps, p: AdminPrincipal, user: AdminAccountRow, meta: RequestMeta): Promise<void> {
-  await forgetAllDevices(deps, user.id, 'signed_out_everywhere', meta, actor(p));
+  await forgetAllDevices(deps, user.id, 'administrator', meta, actor(p));
 }
 
 /** The confirmation e-mail again (sendEmailConfirmation records it in the audit log). */
