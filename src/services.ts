@@ -120,23 +120,22 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   const box = createSecretBox(config.encryptionKey);
   // clients are read through an in-process cache that every change invalidates (client-cache.ts)
   let clientCache: ClientCache | undefined;
-  // each account's session idle limit is kept in process the same way (session-idle.ts)
-  let sessionIdle: SessionIdleLimits | undefined;
-  // and organisations, read for their 2FA policy at every sign-in step (organisations-cache.ts)
+  // and organisations, read for their 2FA policy at every sign-in step and for each account's
+  // session idle limit (organisations-cache.ts, session-idle.ts)
   let organisationsCache: OrganisationsCache | undefined;
-  const organisationChanged = (organisationId?: string) => {
-    sessionIdle?.invalidate(organisationId);
-    organisationsCache?.invalidate(organisationId);
-  };
+  const organisationChanged = (organisationId?: string) => organisationsCache?.invalidate(organisationId);
   const repos = createRepositories(db, box, {
     onClientChange: (clientId: string) => clientCache?.invalidate(clientId),
     onOrganisationChange: (organisationId: string) => organisationChanged(organisationId),
   });
   const { accounts, clients, audit, factors } = repos;
   clientCache = createClientCache(clients, { ttlMs: 30_000, now: () => clock.now() });
-  sessionIdle = createSessionIdleLimits(repos.organisations, { defaultSeconds: config.session.idleSeconds, ttlMs: 60_000, now: () => clock.now() });
   organisationsCache = createOrganisationsCache(repos.organisations, { ttlMs: 60_000, now: () => clock.now() });
   const organisations = organisationsCache.repo;
+  const sessionIdle = createSessionIdleLimits(
+    { organisationOf: async (accountId) => (await accounts.findById(accountId))?.organisationId, organisations: organisationsCache },
+    { defaultSeconds: config.session.idleSeconds },
+  );
   const clientChanges =
     config.postgres.mode === 'external'
       ? await listen({

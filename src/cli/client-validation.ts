@@ -45,7 +45,7 @@ const noPages: ProviderPages = {
 // Validation looks up no account and records no event; the provider only needs something there.
 const noAccounts = { findById: async () => undefined } as unknown as AccountsRepo;
 const noAudit = { record: async () => {} } as unknown as AuditLog;
-const noSessions = { secondsFor: () => 1, prepare: async () => 1, invalidate: () => {} };
+const noSessions = { secondsFor: () => 1, prepare: async () => 1 };
 
 /**
  * Throws invalid_input with oidc-provider's description when it refuses the metadata. Needs no

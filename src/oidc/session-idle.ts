@@ -5,62 +5,48 @@
 // before oidc-provider saves that session, and secondsFor() then answers from memory.
 //
 // Accounts never change organisation, so account → organisation is kept for good (bounded, oldest
-// out). An organisation's limit is dropped the moment its policy changes, in this process
-// (the repository's onChange) or another replica (Postgres NOTIFY); after ttlMs it is read again
-// anyway, as a safety net for a missed notification. Until the first lookup of an account, and
-// for unknown accounts, the server's SESSION_IDLE_SECONDS applies.
+// out). The organisation itself comes from the organisations cache (organisations-cache.ts),
+// which drops it the moment it changes, here or on another replica, and reads it again after its
+// TTL. Until the first lookup of an account, and for unknown accounts, the server's
+// SESSION_IDLE_SECONDS applies.
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { OrganisationsCache } from '../storage/postgres/organisations-cache.js';
 import type { AdapterConstructor } from './adapter.js';
-
-export interface SessionIdleSource {
-  sessionIdleOf(accountId: string): Promise<{ organisationId: string; sessionIdleSeconds: number | null } | undefined>;
-}
 
 export interface SessionIdleLimits {
   /** the idle limit for this account's session, from what prepare() learned (the server's default before) */
   secondsFor(accountId: string | undefined): number;
   /** look the account's limit up (from memory when fresh) and answer it */
   prepare(accountId: string): Promise<number>;
-  /** forget one organisation's limit, or every one (the notification connection was lost) */
-  invalidate(organisationId?: string): void;
 }
 
 export function createSessionIdleLimits(
-  source: SessionIdleSource,
-  opts: { defaultSeconds: number; ttlMs: number; now: () => number; maxAccounts?: number },
+  source: {
+    /** the account's organisation (accounts.findById) */
+    organisationOf(accountId: string): Promise<string | undefined>;
+    organisations: OrganisationsCache;
+  },
+  opts: { defaultSeconds: number; maxAccounts?: number },
 ): SessionIdleLimits {
   const maxAccounts = opts.maxAccounts ?? 10_000;
   const organisationOf = new Map<string, string>();
-  const limits = new Map<string, { seconds: number | null; at: number }>();
-  // bumped by every invalidation: a lookup that started before one must not store its answer
-  let generation = 0;
-
-  const known = (accountId: string) => {
-    const org = organisationOf.get(accountId);
-    return org === undefined ? undefined : limits.get(org);
-  };
+  const seconds = (idle: number | null | undefined) => idle ?? opts.defaultSeconds;
 
   return {
     secondsFor(accountId) {
-      if (accountId === undefined) return opts.defaultSeconds;
-      // a stale entry is still the best answer here; prepare() refreshes it
-      return known(accountId)?.seconds ?? opts.defaultSeconds;
+      const org = accountId === undefined ? undefined : organisationOf.get(accountId);
+      // a stale organisation is still the best answer here; prepare() refreshes it
+      return seconds(org === undefined ? undefined : source.organisations.peek(org)?.policy.sessionIdleSeconds);
     },
     async prepare(accountId) {
-      const hit = known(accountId);
-      if (hit && opts.now() - hit.at < opts.ttlMs) return hit.seconds ?? opts.defaultSeconds;
-      const started = generation;
-      const found = await source.sessionIdleOf(accountId);
-      if (!found) return opts.defaultSeconds;
-      if (!organisationOf.has(accountId) && organisationOf.size >= maxAccounts) organisationOf.delete(organisationOf.keys().next().value!);
-      organisationOf.set(accountId, found.organisationId);
-      if (started === generation) limits.set(found.organisationId, { seconds: found.sessionIdleSeconds, at: opts.now() });
-      return found.sessionIdleSeconds ?? opts.defaultSeconds;
-    },
-    invalidate(organisationId) {
-      generation++;
-      if (organisationId === undefined) limits.clear();
-      else limits.delete(organisationId);
+      let org = organisationOf.get(accountId);
+      if (org === undefined) {
+        org = await source.organisationOf(accountId);
+        if (org === undefined) return opts.defaultSeconds;
+        if (organisationOf.size >= maxAccounts) organisationOf.delete(organisationOf.keys().next().value!);
+        organisationOf.set(accountId, org);
+      }
+      return seconds((await source.organisations.repo.findById(org))?.policy.sessionIdleSeconds);
     },
   };
 }

@@ -1,12 +1,13 @@
 // The per-account session idle limit kept in process (src/oidc/session-idle.ts), over the real
-// organisations repository: answers from memory, refreshed after its TTL or an invalidation,
-// never storing an answer that an invalidation overtook.
+// repositories and the organisations cache: answers from memory, refreshed after the cache's TTL
+// or an invalidation, never storing an answer that an invalidation overtook.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { manualClock } from '../../src/clock.js';
-import { createSessionIdleLimits, type SessionIdleSource } from '../../src/oidc/session-idle.js';
+import { createSessionIdleLimits } from '../../src/oidc/session-idle.js';
 import { createAccountsRepo } from '../../src/storage/postgres/accounts.js';
 import type { Db } from '../../src/storage/postgres/db.js';
+import { createOrganisationsCache, type OrganisationsCache } from '../../src/storage/postgres/organisations-cache.js';
 import { createOrganisationsRepo, type OrganisationsRepo } from '../../src/storage/postgres/organisations.js';
 import { sharedDb } from '../support/storage-postgres.js';
 
@@ -26,8 +27,8 @@ async function accountIn(idle: number | null) {
   return { org, account: account! };
 }
 
-/** The repository, counting its lookups and able to hold one back. */
-function counted(source: SessionIdleSource) {
+/** The organisations repository, counting its reads and able to hold one back. */
+function counted(source: OrganisationsRepo) {
   let lookups = 0;
   let gate: Promise<void> | undefined;
   return {
@@ -35,19 +36,33 @@ function counted(source: SessionIdleSource) {
     hold(p: Promise<void> | undefined) {
       gate = p;
     },
-    async sessionIdleOf(accountId: string) {
-      lookups++;
-      const found = await source.sessionIdleOf(accountId);
-      if (gate) await gate;
-      return found;
+    repo: {
+      ...source,
+      async findById(id: string) {
+        lookups++;
+        const found = await source.findById(id);
+        if (gate) await gate;
+        return found;
+      },
     },
   };
+}
+
+/** The limits as the server builds them (src/services.ts), over this organisations source. */
+function limitsOver(repo: OrganisationsRepo, opts: { ttlMs?: number; now?: () => number; maxAccounts?: number } = {}) {
+  const cache = createOrganisationsCache(repo, { ttlMs: opts.ttlMs ?? 60_000, now: opts.now ?? Date.now });
+  const accounts = createAccountsRepo(db);
+  const limits = createSessionIdleLimits(
+    { organisationOf: async (accountId) => (await accounts.findById(accountId))?.organisationId, organisations: cache },
+    { defaultSeconds: 300, ...(opts.maxAccounts ? { maxAccounts: opts.maxAccounts } : {}) },
+  );
+  return { limits, cache };
 }
 
 describe('session idle limits', () => {
   it("answers the organisation's limit, or the default for none and for unknown accounts", async () => {
     const [set, unset] = await Promise.all([accountIn(900), accountIn(null)]);
-    const limits = createSessionIdleLimits(organisations, { defaultSeconds: 300, ttlMs: 60_000, now: Date.now });
+    const { limits } = limitsOver(organisations);
     expect(limits.secondsFor(set.account.id)).toBe(300); // not learned yet
     expect(await limits.prepare(set.account.id)).toBe(900);
     expect(limits.secondsFor(set.account.id)).toBe(900);
@@ -61,14 +76,14 @@ describe('session idle limits', () => {
     const { org, account } = await accountIn(600);
     const source = counted(organisations);
     const clock = manualClock(0);
-    const limits = createSessionIdleLimits(source, { defaultSeconds: 300, ttlMs: 1000, now: clock.now });
+    const { limits, cache } = limitsOver(source.repo, { ttlMs: 1000, now: clock.now });
     await limits.prepare(account.id);
     await limits.prepare(account.id);
     expect(source.lookups()).toBe(1);
 
     await organisations.savePolicy(org.id, { sessionIdleSeconds: 1200 });
     expect(await limits.prepare(account.id)).toBe(600); // not told yet: the cached answer
-    limits.invalidate(org.id);
+    cache.invalidate(org.id);
     expect(limits.secondsFor(account.id)).toBe(300); // forgotten until read again
     expect(await limits.prepare(account.id)).toBe(1200);
     expect(source.lookups()).toBe(2);
@@ -82,13 +97,13 @@ describe('session idle limits', () => {
   it('does not keep an answer read before an invalidation that arrived meanwhile', async () => {
     const { org, account } = await accountIn(600);
     const source = counted(organisations);
-    const limits = createSessionIdleLimits(source, { defaultSeconds: 300, ttlMs: 60_000, now: Date.now });
+    const { limits, cache } = limitsOver(source.repo);
     let release!: () => void;
     source.hold(new Promise<void>((r) => (release = r)));
     const slow = limits.prepare(account.id); // reads 600, held back
     await new Promise((r) => setTimeout(r, 20));
     await organisations.savePolicy(org.id, { sessionIdleSeconds: 1500 });
-    limits.invalidate(org.id);
+    cache.invalidate(org.id);
     release();
     source.hold(undefined);
     expect(await slow).toBe(600);
@@ -97,9 +112,11 @@ describe('session idle limits', () => {
 
   it("is told of every policy change the repository makes in this process", async () => {
     const { org, account } = await accountIn(600);
-    let limits: ReturnType<typeof createSessionIdleLimits> | undefined;
-    const repo = createOrganisationsRepo(db, { onChange: (id) => limits?.invalidate(id) });
-    limits = createSessionIdleLimits(repo, { defaultSeconds: 300, ttlMs: 60_000, now: Date.now });
+    let cache: OrganisationsCache | undefined;
+    const repo = createOrganisationsRepo(db, { onChange: (id) => cache?.invalidate(id) });
+    const over = limitsOver(repo);
+    cache = over.cache;
+    const limits = over.limits;
     expect(await limits.prepare(account.id)).toBe(600);
     await repo.savePolicy(org.id, { sessionIdleSeconds: 3600 });
     expect(await limits.prepare(account.id)).toBe(3600);
@@ -108,7 +125,7 @@ describe('session idle limits', () => {
   it('keeps a bounded number of accounts', async () => {
     const accounts = await Promise.all([accountIn(700), accountIn(800), accountIn(900)]);
     const source = counted(organisations);
-    const limits = createSessionIdleLimits(source, { defaultSeconds: 300, ttlMs: 60_000, now: Date.now, maxAccounts: 2 });
+    const { limits } = limitsOver(source.repo, { maxAccounts: 2 });
     for (const { account } of accounts) await limits.prepare(account.id);
     expect(limits.secondsFor(accounts[0]!.account.id)).toBe(300); // the oldest went out
     expect(limits.secondsFor(accounts[2]!.account.id)).toBe(900);

@@ -9,6 +9,8 @@ import type { Organisation, OrganisationsRepo } from './organisations.js';
 export interface OrganisationsCache {
   /** the repository, with findById answered from memory when fresh */
   repo: OrganisationsRepo;
+  /** the organisation as last read, however old, without reading it (for synchronous callers) */
+  peek(organisationId: string): Organisation | undefined;
   invalidate(organisationId?: string): void;
 }
 
@@ -33,6 +35,7 @@ export function createOrganisationsCache(source: OrganisationsRepo, opts: { ttlM
 
   return {
     repo: { ...source, findById },
+    peek: (id) => entries.get(id)?.value,
     invalidate(organisationId) {
       generation++;
       if (organisationId === undefined) entries.clear();

@@ -198,15 +198,6 @@ export function createOrganisationsRepo(db: Queryable, opts: { onChange?: (organ
       opts.onChange?.(id);
       return rows[0] && fromRow(rows[0]);
     },
-    /** The organisation of an account and its session idle limit (null: the server's), for the session lifetime. */
-    async sessionIdleOf(accountId: string): Promise<{ organisationId: string; sessionIdleSeconds: number | null } | undefined> {
-      if (!isUuid(accountId)) return undefined;
-      const { rows } = await db.query<{ organisation_id: string; session_idle_seconds: number | null }>(
-        `SELECT o.id AS organisation_id, o.session_idle_seconds FROM accounts a JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1`,
-        [accountId],
-      );
-      return rows[0] && { organisationId: rows[0].organisation_id, sessionIdleSeconds: rows[0].session_idle_seconds };
-    },
   };
 }
 
