@@ -16,6 +16,7 @@ import { createAdminConsole } from '../interactions/admin/router.js';
 import { createProfileRouter } from '../interactions/profile/router.js';
 import { createInteractionRouter } from '../interactions/router.js';
 import { createOutboxRouter } from '../interactions/outbox.js';
+import { homePage } from '../interactions/home.js';
 import { localiseFormPostPage } from '../interactions/provider-form-post.js';
 import { createRecoveryRouter } from '../interactions/recovery/router.js';
 
@@ -73,6 +74,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   if (options.demo) {
     app.use(under('/demo', createDemoRouter({ ...services, account: options.demo }).routes()));
   }
+  app.use(homePage({ ...services, demo: Boolean(options.demo) }));
   app.use(localiseFormPostPage(services));
   app.use(currentProvider(services.providers.current));
   app.use(notFoundPage(services));

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `  Twofold is running: ${config.issuer}`,
+      `  Twofold is running: ${config.issuer}  (open it in a browser to start)`,
       `  Discovery:          ${config.issuer}/.well-known/openid-configuration`,
       ...(demo
         ? [
