@@ -19,7 +19,7 @@ export function createRepositories(db: Db, box: SecretBox, opts: { onClientChang
     accountAdmin: createAccountAdminRepo(db),
     clients: createClientsRepo(db, box, opts.onClientChange ? { onChange: opts.onClientChange } : {}),
     organisations: createOrganisationsRepo(db, opts.onOrganisationChange ? { onChange: opts.onOrganisationChange } : {}),
-    audit: createAuditLog(db),
+    audit: createAuditLog(db, { groupCommit: true }),
     factors: createFactorsRepo(db),
     recoveryCodes: createRecoveryCodesRepo(db),
     roles: createRolesRepo(db),
