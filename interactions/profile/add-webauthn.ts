@@ -2,7 +2,7 @@
 // (its existing keys excluded), the browser's ceremony, verification, a stored factor named
 // after the authenticator when it is known.
 import type { Context } from 'koa';
-import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import type { InteractionDeps } from '../context.js';
 import { registerSecurityKey } from '../enrol/webauthn.js';
 import { renderPage, translatorFor } from '../render.js';

@@ -3,8 +3,8 @@
 // e-mail or SMS code sent on request, a recovery code, or a security key — and then every
 // factor and every recovery code of the account is removed (twofactor.disabled).
 import type { Context } from 'koa';
-import { totpSecretContext } from '../../src/factors/totp-secret.js';
-import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { isAppError } from '../../src/errors.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';

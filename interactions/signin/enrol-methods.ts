@@ -5,8 +5,8 @@
 // is allowed; "Use another method" opens the chooser.
 import type { Context, Middleware } from 'koa';
 import type Router from '@koa/router';
-import { amrForCodeFactor } from '../../src/factors/amr.js';
-import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { factorOf } from '../../src/factors/registry.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { clientName } from '../client-name.js';
@@ -202,7 +202,7 @@ export function registerEnrolRoutes(router: Router, deps: InteractionDeps, signI
     await deps.regulator.succeed(subject, verdict);
     const factor = await deps.factors.save({ accountId: step.account.id, kind, label: '', destination });
     await deps.audit.record({ type: 'factor.enrolled', accountId: step.account.id, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { kind, factorId: factor.id } });
-    return enrolled(ctx, deps, details, step, factor, amrForCodeFactor[kind]);
+    return enrolled(ctx, deps, details, step, factor, factorOf(kind).amr(factor));
   });
 
   enrolPost('/enrol/webauthn', async (ctx, details, step, offer, tr) => {
@@ -210,6 +210,6 @@ export function registerEnrolRoutes(router: Router, deps: InteractionDeps, signI
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const result = await registerSecurityKey(deps, tr, step.account, `enrol:${details.uid}`, body, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
     if (!result.ok) return showOtherEnrolment(ctx, deps, details, step, offer, { error: tr.t(`mfa.${result.reason}`), status: 400 });
-    return enrolled(ctx, deps, details, step, result.factor, deps.webauthn.amrFor(result.factor));
+    return enrolled(ctx, deps, details, step, result.factor, factorOf(result.factor.kind).amr(result.factor));
   });
 }

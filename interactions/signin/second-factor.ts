@@ -4,7 +4,7 @@
 // abandoned and starts again with the password.
 import type { Context } from 'koa';
 import { withSecondFactor } from '../../src/factors/amr.js';
-import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import { parsePhoneNumber, smsAvailable } from '../../src/sms/phone.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
