@@ -97,8 +97,9 @@ export async function confirmOldDestination(ctx: Context, deps: InteractionDeps,
   const factor = await codeFactor(deps, viewer, factorId);
   const pending = await load(deps, viewer, factorId);
   if (!factor || pending?.stage !== 'old') return showChangeDestination(ctx, deps, viewer, factorId);
-  const problem = await checkCode(ctx, deps, oldBinding(viewer, factor), viewer.account.id, field(ctx, 'code'));
-  if (problem) return render(ctx, deps, tr, factor, pending, { error: tr.t(`mfa.${problem}`), status: 400 });
+  // regulated: a locked account is refused before the code is looked at
+  const problem = await checkCode(ctx, deps, tr, oldBinding(viewer, factor), viewer.account.id, field(ctx, 'code'));
+  if (problem) return render(ctx, deps, tr, factor, pending, problem);
   const next: Pending = { factorId, stage: 'new' };
   await save(deps, viewer, next);
   render(ctx, deps, tr, factor, next, { notice: tr.t('profile_more.change_old_ok') });
@@ -127,8 +128,8 @@ export async function confirmNewDestination(ctx: Context, deps: InteractionDeps,
   const factor = await codeFactor(deps, viewer, factorId);
   const pending = await load(deps, viewer, factorId);
   if (!factor || pending?.stage !== 'code' || !pending.destination) return showChangeDestination(ctx, deps, viewer, factorId);
-  const problem = await checkCode(ctx, deps, newBinding(viewer, factor), viewer.account.id, field(ctx, 'code'));
-  if (problem) return render(ctx, deps, tr, factor, pending, { error: tr.t(`mfa.${problem}`), status: 400 });
+  const problem = await checkCode(ctx, deps, tr, newBinding(viewer, factor), viewer.account.id, field(ctx, 'code'));
+  if (problem) return render(ctx, deps, tr, factor, pending, problem);
   await deps.factors.updateDestination(viewer.account.id, factor.id, pending.destination);
   await deps.store.del(pendingKey(viewer));
   await deps.audit.record({ type: 'factor.updated', accountId: viewer.account.id, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { kind: factor.kind, factorId: factor.id, change: 'destination' } });

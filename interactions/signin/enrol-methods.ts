@@ -19,7 +19,6 @@ import { loadInteraction, type InteractionDetails } from '../load.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
 import { enrolled, enrolmentReason, showEnrolment, type EnrolStep } from './enrol.js';
 import { enrolProgress, type EnrolProgress } from './policy.js';
-import { lockedMessage } from './regulate.js';
 import { nextStep, type Step } from './steps.js';
 
 export interface EnrolmentOffer {
@@ -194,12 +193,9 @@ export function registerEnrolRoutes(router: Router, deps: InteractionDeps, signI
     const kind = offer.kind;
     const destination = kind === 'email' ? step.account.email : offer.progress.destination;
     if (!destination) return again(ctx, details);
-    const subject = { kind: 'second_factor' as const, accountId: step.account.id, ip: ctx.ip };
-    const verdict = await deps.regulator.check(subject);
-    if (!verdict.allowed) return showOtherEnrolment(ctx, deps, details, step, offer, { error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
-    const problem = await checkCode(ctx, deps, codeBinding(details, kind), step.account.id, field(ctx, 'code'));
-    if (problem) return showOtherEnrolment(ctx, deps, details, step, offer, { error: tr.t(`mfa.${problem}`), status: 400 });
-    await deps.regulator.succeed(subject, verdict);
+    // regulated (enrol/code-factor.ts): locked → refused before the code is looked at
+    const problem = await checkCode(ctx, deps, tr, codeBinding(details, kind), step.account.id, field(ctx, 'code'));
+    if (problem) return showOtherEnrolment(ctx, deps, details, step, offer, problem);
     const factor = await deps.factors.save({ accountId: step.account.id, kind, label: '', destination });
     await deps.audit.record({ type: 'factor.enrolled', accountId: step.account.id, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { kind, factorId: factor.id } });
     return enrolled(ctx, deps, details, step, factor, factorOf(kind).amr(factor));

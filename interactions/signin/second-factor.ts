@@ -4,6 +4,7 @@
 // abandoned and starts again with the password.
 import type { Context } from 'koa';
 import { withSecondFactor } from '../../src/factors/amr.js';
+import { regulated, type Attempt } from '../../src/regulation/regulated.js';
 import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import { parsePhoneNumber, smsAvailable } from '../../src/sms/phone.js';
@@ -171,15 +172,20 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   const subject = { kind: 'second_factor' as const, accountId: account.id, ip: ctx.ip };
   const audit = { accountId: account.id, clientId: String(details.params['client_id'] ?? ''), ip: ctx.ip, userAgent: ctx.get('user-agent') };
 
-  const verdict = await deps.regulator.check(subject);
-  if (!verdict.allowed) {
+  const regulatedCheck = await regulated(deps.regulator, subject, async (): Promise<Attempt<{ amr: readonly string[]; notice?: string | undefined }, { reason: string }>> => {
+    const result = await checkMethod(deps, tr, details, step, typed);
+    if (result.ok) return { ok: true, value: result };
+    // malformed input and an expired code are not guesses: they do not count
+    const counts = !result.reason.startsWith('malformed') && result.reason !== 'expired_code' && result.reason !== 'webauthn_expired';
+    return { ok: false, value: { reason: result.reason }, counts };
+  });
+  if (regulatedCheck.status === 'locked') {
     await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: 'locked' } });
-    return showSecondFactor(ctx, deps, details, step, { error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
+    return showSecondFactor(ctx, deps, details, step, { error: lockedMessage(tr, regulatedCheck.retryAt, deps.clock.now()), status: 429 });
   }
 
-  const result = await checkMethod(deps, tr, details, step, typed);
-  if (result.ok) {
-    await deps.regulator.succeed(subject, verdict);
+  if (regulatedCheck.status === 'passed') {
+    const result = regulatedCheck.value;
     state.amr = withSecondFactor(state.amr, result.amr);
     await afterSecondFactor(ctx, deps, details, state);
     if (method.kind === 'recovery') await recordRecoveryCodeUsed(deps, audit);
@@ -196,9 +202,8 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
     });
   }
 
-  // malformed input and an expired code are not guesses: they do not count
-  const counts = !result.reason.startsWith('malformed') && result.reason !== 'expired_code' && result.reason !== 'webauthn_expired';
-  const after = counts ? await deps.regulator.fail(subject) : verdict;
+  const { counted: counts, verdict: after } = regulatedCheck;
+  const result = regulatedCheck.value;
   if (counts) state.wrongCodes += 1;
   await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: result.reason, wrongCodes: state.wrongCodes } });
   const { maxWrongCodes } = codeLimits(deps, step.policy);
