@@ -2,7 +2,7 @@
 // (old) destination proves it is still the user, then the new one is given and proven with a
 // code sent there; only then is the factor changed (factor.updated, change: destination).
 import type { Context } from 'koa';
-import { maskEmail, maskPhone } from '../../src/mail/mask.js';
+import { factorOf, isDelivered } from '../../src/factors/registry.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
 import type { Channel } from '../deliver-code.js';
@@ -24,7 +24,7 @@ type Form = { error?: string | undefined; notice?: string | undefined; status?: 
 const pendingKey = (viewer: ProfileViewer) => `profile-change:${viewer.session.uid}`;
 const oldBinding = (viewer: ProfileViewer, f: FactorRecord) => `profile-change-old:${viewer.session.uid}:${f.id}`;
 const newBinding = (viewer: ProfileViewer, f: FactorRecord) => `profile-change-new:${viewer.session.uid}:${f.id}`;
-const mask = (channel: Channel, d: string) => (channel === 'email' ? maskEmail(d) : maskPhone(d));
+const mask = (channel: Channel, d: string) => factorOf(channel).maskDestination!(d);
 const field = (ctx: Context, name: string) => {
   const v = ((ctx.request.body ?? {}) as Record<string, unknown>)[name];
   return typeof v === 'string' ? v.trim().slice(0, 320) : '';
@@ -36,7 +36,7 @@ const back = (ctx: Context) => {
 
 async function codeFactor(deps: InteractionDeps, viewer: ProfileViewer, id: string): Promise<(FactorRecord & { kind: Channel }) | undefined> {
   const f = await deps.factors.findById(viewer.account.id, id);
-  return f && (f.kind === 'email' || f.kind === 'sms') && f.destination ? (f as FactorRecord & { kind: Channel }) : undefined;
+  return f && isDelivered(f.kind) && f.destination ? (f as FactorRecord & { kind: Channel }) : undefined;
 }
 
 async function load(deps: InteractionDeps, viewer: ProfileViewer, factorId: string): Promise<Pending | undefined> {

@@ -6,7 +6,7 @@ import type { Context } from 'koa';
 import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { isAppError } from '../../src/errors.js';
-import { maskEmail, maskPhone } from '../../src/mail/mask.js';
+import { factorOf, isDelivered } from '../../src/factors/registry.js';
 import { regulated, type Attempt } from '../../src/regulation/regulated.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
@@ -22,7 +22,8 @@ type Form = { error?: string | undefined; notice?: string | undefined; status?: 
 
 const binding = (viewer: ProfileViewer) => `profile-off:${viewer.session.uid}`;
 const sentKey = (viewer: ProfileViewer) => `profile-off-sent:${viewer.session.uid}`;
-const masked = (f: FactorRecord) => (f.kind === 'email' ? maskEmail(f.destination ?? '') : maskPhone(f.destination ?? ''));
+const masked = (f: FactorRecord) => factorOf(f.kind).maskDestination?.(f.destination ?? '') ?? '';
+const isKey = (f: FactorRecord) => factorOf(f.kind).proof === 'ceremony';
 const back = (ctx: Context) => {
   ctx.status = 303;
   ctx.redirect('/account');
@@ -49,8 +50,8 @@ export async function showDisable(ctx: Context, deps: InteractionDeps, viewer: P
     {
       title: tr.t('profile_more.off_title'),
       csrf: deps.csrf.token(ctx),
-      codeFactors: factors.filter((f) => f.kind === 'email' || f.kind === 'sms').map((f) => ({ id: f.id, text: tr.t(`profile_more.off_send_${f.kind}`, { destination: masked(f) }) })),
-      hasKey: factors.some((f) => f.kind === 'webauthn'),
+      codeFactors: factors.filter((f) => isDelivered(f.kind)).map((f) => ({ id: f.id, text: tr.t(`profile_more.off_send_${f.kind}`, { destination: masked(f) }) })),
+      hasKey: factors.some(isKey),
       ...form,
     },
     form.status ?? 200,
@@ -62,8 +63,9 @@ export async function sendDisableCode(ctx: Context, deps: InteractionDeps, viewe
   const tr = translatorFor(ctx, deps.i18n);
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   const factor = await deps.factors.findById(viewer.account.id, typeof body['factor'] === 'string' ? body['factor'] : '');
-  if (!factor || (factor.kind !== 'email' && factor.kind !== 'sms')) return showDisable(ctx, deps, viewer);
-  const problem = await sendCode(ctx, deps, tr, { binding: binding(viewer), accountId: viewer.account.id, channel: factor.kind, to: factor.destination ?? '' });
+  const channel = factor && factorOf(factor.kind).delivery;
+  if (!factor || !channel) return showDisable(ctx, deps, viewer);
+  const problem = await sendCode(ctx, deps, tr, { binding: binding(viewer), accountId: viewer.account.id, channel, to: factor.destination ?? '' });
   if (problem) return showDisable(ctx, deps, viewer, { error: problem, status: 429 });
   await deps.store.set(sentKey(viewer), factor.id, 15 * 60);
   return showDisable(ctx, deps, viewer, { notice: tr.t('profile_more.off_sent', { destination: masked(factor) }) });
@@ -104,7 +106,7 @@ export async function submitDisable(ctx: Context, deps: InteractionDeps, viewer:
 export async function showDisableKey(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, form: Form = {}): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n);
   if (await refusal(ctx, deps, viewer, tr)) return;
-  const keys = (await deps.factors.findByAccount(viewer.account.id)).filter((f) => f.kind === 'webauthn');
+  const keys = (await deps.factors.findByAccount(viewer.account.id)).filter(isKey);
   if (keys.length === 0) return back(ctx);
   const options = await deps.webauthn.authenticationOptions({ binding: binding(viewer), factors: keys });
   renderPage(
@@ -133,7 +135,7 @@ export async function submitDisableKey(ctx: Context, deps: InteractionDeps, view
   const tr = translatorFor(ctx, deps.i18n);
   if (await refusal(ctx, deps, viewer, tr)) return;
   const factors = await deps.factors.findByAccount(viewer.account.id);
-  const keys = factors.filter((f) => f.kind === 'webauthn');
+  const keys = factors.filter(isKey);
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   let ok = false;
   let reason: 'webauthn_failed' | 'webauthn_expired' = 'webauthn_failed';

@@ -61,7 +61,7 @@ export async function showOtherEnrolment(ctx: Context, deps: InteractionDeps, de
       return renderPage(ctx, deps.views, tr, 'enrol-choose', {
         title: tr.t('enrol.title'),
         ...base,
-        kinds: offer.kinds.map((k, i) => ({ kind: k, label: tr.t(`policy.enrol_kind_${k}`), checked: i === 0 })),
+        kinds: offer.kinds.map((k, i) => ({ kind: k, label: tr.t(factorOf(k).catalogue.enrol!), checked: i === 0 })),
       });
     case 'webauthn': {
       const options = await deps.webauthn.registrationOptions({ binding: `enrol:${details.uid}`, account: step.account, existing: [] });
