@@ -9,7 +9,6 @@
 // interface, so no consumer builds its own view of a record.
 import type { OneTimeCodes } from './one-time-code.js';
 import type { Totp } from './totp/totp.js';
-import type { WebAuthn } from './webauthn/webauthn.js';
 
 /**
  * A confirmed factor as stored (src/storage/postgres/factors.ts `FactorRecord` narrows `kind` to
@@ -57,7 +56,10 @@ export interface FactorServices {
   box: { open(sealed: string, context: string): string; seal(plain: string, context: string): string };
   totp: Totp;
   codes: OneTimeCodes;
-  webauthn: WebAuthn;
+  /** webauthn/webauthn.ts's service, structurally (it imports StoredFactor from here) */
+  webauthn: {
+    verifyAuthentication<F extends StoredFactor>(input: { binding: string; response: unknown; factors: F[] }): Promise<{ factor: F; newSignCount: number; backedUp: boolean }>;
+  };
   factors: {
     advanceStep(id: string, step: number): Promise<boolean>;
     advanceSignCount(id: string, signCount: number, backedUp?: boolean): Promise<boolean>;
