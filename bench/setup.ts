@@ -6,7 +6,7 @@ import { generateSecret } from 'otplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createSecretBox, type SecretBox } from '../src/crypto/secret-box.js';
-import { totpSecretContext } from '../src/factors/totp-secret.js';
+import { totpSecretContext } from '../src/factors/totp/totp-secret.js';
 import { createLogger } from '../src/log.js';
 import { argon2Params } from '../src/passwords/hasher.js';
 import { createAccountsRepo } from '../src/storage/postgres/accounts.js';

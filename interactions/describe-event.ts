@@ -4,14 +4,19 @@
 // holds). Both read the same details the writers put there (grep `audit.record(`); the admin
 // API keeps returning them as JSON (src/admin/audit.ts).
 import type { AuditEventType, StoredAuditEvent } from '../src/storage/postgres/audit.js';
+import { factorOf, isFactorKind, registry } from '../src/factors/registry.js';
 import { formatDateTime } from './format.js';
 import type { Translator } from './i18n.js';
 import { describeBrowser, describeDuration } from './recovery/describe.js';
 
 type Details = Record<string, unknown>;
 
-const kindName = (tr: Translator, kind: unknown) =>
-  kind === 'recovery' ? tr.t('audit_event.kind_recovery') : typeof kind === 'string' ? tr.t(`activity.kind_${kind}`, { defaultValue: tr.t('activity.kind_unknown') }) : tr.t('activity.kind_unknown');
+/** A kind of second factor in an audit sentence, by its Factor's catalogue key ("method" for a kind no longer registered). */
+const kindKey = (kind: unknown) => (typeof kind === 'string' && registry.some((f) => f.kind === kind) ? factorOf(kind).catalogue.kind : undefined);
+const kindName = (tr: Translator, kind: unknown) => {
+  const key = kindKey(kind);
+  return key ? tr.t(key) : tr.t('activity.kind_unknown');
+};
 
 /** "Chrome on Linux" from a User-Agent header; "Unknown browser" when it says nothing we know. */
 export function browserFamily(tr: Translator, userAgent: string | null | undefined): string {
@@ -57,7 +62,8 @@ const ownerKeys: Partial<Record<AuditEventType, string>> = {
 export function describeForOwner(tr: Translator, e: Pick<StoredAuditEvent, 'type' | 'details'>): string {
   const d = e.details;
   const key = ownerKeys[e.type] ?? 'activity.other';
-  const kind = typeof d['kind'] === 'string' ? tr.t(`activity.kind_${d['kind']}`, { defaultValue: tr.t('activity.kind_unknown') }) : tr.t('activity.kind_unknown');
+  // the owner's lines name the kinds of stored factors; anything else is "method"
+  const kind = typeof d['kind'] === 'string' && isFactorKind(d['kind']) ? tr.t(factorOf(d['kind']).catalogue.kind) : tr.t('activity.kind_unknown');
   const change = d['change'] === 'destination' ? tr.t('activity.change_destination') : tr.t('activity.change_name');
   return tr.t(key, { kind, change, count: typeof d['remaining'] === 'number' ? d['remaining'] : typeof d['ended'] === 'number' ? d['ended'] : 0 });
 }

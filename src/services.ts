@@ -3,9 +3,9 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createOneTimeCodes, type OneTimeCodes } from './factors/one-time-code.js';
-import { recoveryCodeHasher } from './factors/recovery-codes.js';
-import { createTotp, type Totp } from './factors/totp.js';
-import { createWebAuthn, type WebAuthn } from './factors/webauthn.js';
+import { recoveryCodeHasher } from './factors/recovery-codes/recovery-codes.js';
+import { createTotp, type Totp } from './factors/totp/totp.js';
+import { createWebAuthn, type WebAuthn } from './factors/webauthn/webauthn.js';
 import { createDevices, type Devices } from './devices/devices.js';
 import { createRegulator, type Regulator } from './regulation/regulator.js';
 import type { FactorsRepo } from './storage/postgres/factors.js';

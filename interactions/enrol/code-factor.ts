@@ -3,10 +3,12 @@
 // there, check the code the user typed back. Codes only ever go to a destination the user has
 // just proven, or to the account's confirmed address.
 import type { Context } from 'koa';
+import { regulated } from '../../src/regulation/regulated.js';
 import { parsePhoneNumber, smsAvailable } from '../../src/sms/phone.js';
 import type { InteractionDeps } from '../context.js';
 import { deliverCode, type Channel } from '../deliver-code.js';
 import type { Translator } from '../i18n.js';
+import { lockedMessage } from '../signin/regulate.js';
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -35,11 +37,26 @@ export async function sendCode(
   return tr.t(sent.reason === 'hourly_cap' ? 'mfa.hourly_cap' : 'mfa.delivery_failed');
 }
 
-/** Check a typed code; the catalogue key of the problem (under mfa.) when it is not right. A wrong code counts for the regulator. */
-export async function checkCode(ctx: Context, deps: InteractionDeps, binding: string, accountId: string, typed: string): Promise<'wrong_code' | 'expired_code' | 'malformed_code' | undefined> {
+type CodeReason = 'wrong_code' | 'expired_code' | 'malformed_code';
+
+/** Check a typed code against `binding`, unregulated (for a caller that brackets a larger proof); the catalogue key (under mfa.) of the problem. */
+export async function verifyCode(deps: Pick<InteractionDeps, 'codes'>, binding: string, typed: string): Promise<CodeReason | undefined> {
   const result = await deps.codes.check(binding, typed.trim().slice(0, 64));
   if (result.ok) return undefined;
-  const reason = result.reason === 'wrong_code' ? 'wrong_code' : result.reason === 'expired' ? 'expired_code' : 'malformed_code';
-  if (reason === 'wrong_code') await deps.regulator.fail({ kind: 'second_factor', accountId, ip: ctx.ip });
-  return reason;
+  return result.reason === 'wrong_code' ? 'wrong_code' : result.reason === 'expired' ? 'expired_code' : 'malformed_code';
+}
+
+/**
+ * Check a typed code, regulated per account (regulated(): a locked account is refused before the
+ * code is looked at; a wrong code counts, a right one resets the account's counter). The page's
+ * error and status when it is not right; undefined when it is.
+ */
+export async function checkCode(ctx: Context, deps: InteractionDeps, tr: Translator, binding: string, accountId: string, typed: string): Promise<{ error: string; status: number } | undefined> {
+  const result = await regulated(deps.regulator, { kind: 'second_factor', accountId, ip: ctx.ip }, async () => {
+    const reason = await verifyCode(deps, binding, typed);
+    return reason ? { ok: false, value: reason, counts: reason === 'wrong_code' } : { ok: true, value: undefined };
+  });
+  if (result.status === 'passed') return undefined;
+  if (result.status === 'locked') return { error: lockedMessage(tr, result.retryAt, deps.clock.now()), status: 429 };
+  return { error: tr.t(`mfa.${result.value}`), status: 400 };
 }

@@ -2,6 +2,7 @@
 // which enrolled factors count, which kinds may be set up, the first factor switching two-step
 // verification on (and, by policy, ending the sessions), "one code method at a time", and an
 // administrator's exemption of one account from "required".
+import { factorKinds, factorOf, isDelivered, type FactorKind } from '../../src/factors/registry.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import { defaultPolicy, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
@@ -53,20 +54,19 @@ export function usableFactors(policy: TwoFactorPolicy, factors: FactorRecord[]):
 /** The kinds a user may set up now: allowed by the policy and deliverable by this installation. */
 export function offeredKinds(deps: Pick<InteractionDeps, 'config' | 'sms'>, policy: TwoFactorPolicy): PolicyFactorKind[] {
   if (policy.mode === 'off') return [];
-  const deliverable: Record<PolicyFactorKind, boolean> = {
-    totp: true,
-    webauthn: true,
-    email: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox,
-    sms: deps.sms !== undefined,
+  // a code sent by a channel needs that channel; the order of the pages is the registry's
+  const channels = { email: Boolean(deps.config.mail.smtpUrl) || deps.config.outbox, sms: deps.sms !== undefined };
+  const deliverable = (k: FactorKind) => {
+    const delivery = factorOf(k).delivery;
+    return delivery === undefined || channels[delivery];
   };
-  // the order of the pages: authenticator app, security key, e-mail, SMS
-  return (['totp', 'webauthn', 'email', 'sms'] as const).filter((k) => deliverable[k] && policy.allowedMethods.includes(k));
+  return factorKinds.filter((k): k is PolicyFactorKind & FactorKind => deliverable(k) && policy.allowedMethods.includes(k as PolicyFactorKind));
 }
 
 /** With "one code method at a time": the e-mail or SMS factor a new one of the other kind replaces. */
 export function replacedCodeFactors(policy: TwoFactorPolicy, factors: FactorRecord[], kind: FactorRecord['kind']): FactorRecord[] {
-  if (!policy.oneCodeMethod || (kind !== 'email' && kind !== 'sms')) return [];
-  return factors.filter((f) => (f.kind === 'email' || f.kind === 'sms') && f.kind !== kind);
+  if (!policy.oneCodeMethod || !isDelivered(kind)) return [];
+  return factors.filter((f) => isDelivered(f.kind) && f.kind !== kind);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Recovery codes are made when the first second factor is set up (and on request from the
 // profile). They are returned once, to be shown once; only their keyed hashes are stored.
-import { generateRecoveryCodes } from '../../src/factors/recovery-codes.js';
+import { generateRecoveryCodes } from '../../src/factors/recovery-codes/recovery-codes.js';
 import type { InteractionDeps } from '../context.js';
 
 type Deps = Pick<InteractionDeps, 'recoveryCodes' | 'hashRecoveryCode' | 'audit'>;

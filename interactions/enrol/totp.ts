@@ -4,7 +4,7 @@
 // first code's time step is recorded, so it cannot be used again to sign in.
 import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
-import { totpSecretContext } from '../../src/factors/totp-secret.js';
+import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';

@@ -2,7 +2,7 @@
 // verify the browser's registration response against the options issued under `binding`, name
 // the key (typed, or after the authenticator), store it and audit factor.enrolled.
 import { isAppError } from '../../src/errors.js';
-import { webAuthnLabel } from '../../src/factors/webauthn-names.js';
+import { webAuthnLabel } from '../../src/factors/webauthn/webauthn-names.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';

@@ -98,8 +98,9 @@ export async function confirmDestination(ctx: Context, deps: InteractionDeps, vi
   const raw = await deps.store.get(pendingKey(viewer, channel));
   if (!raw) return showAddDestination(ctx, deps, viewer, channel);
   const pending = JSON.parse(raw) as Pending;
-  const problem = await checkCode(ctx, deps, binding(viewer, channel), viewer.account.id, field(ctx, 'code'));
-  if (problem) return showConfirm(ctx, deps, tr, pending, { error: tr.t(`mfa.${problem}`), status: 400 });
+  // regulated: a locked account is refused before the code is looked at
+  const problem = await checkCode(ctx, deps, tr, binding(viewer, channel), viewer.account.id, field(ctx, 'code'));
+  if (problem) return showConfirm(ctx, deps, tr, pending, problem);
   await deps.store.del(pendingKey(viewer, channel));
   const factor = await deps.factors.save({ accountId: viewer.account.id, kind: channel, label: '', destination: pending.destination });
   const context = { ip: ctx.ip, userAgent: ctx.get('user-agent') };

@@ -2,7 +2,8 @@
 // (its existing keys excluded), the browser's ceremony, verification, a stored factor named
 // after the authenticator when it is known.
 import type { Context } from 'koa';
-import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { webauthnFactor } from '../../src/factors/webauthn/factor.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import type { InteractionDeps } from '../context.js';
 import { registerSecurityKey } from '../enrol/webauthn.js';
 import { renderPage, translatorFor } from '../render.js';
@@ -13,7 +14,7 @@ const binding = (viewer: ProfileViewer) => `profile:${viewer.session.uid}`;
 
 export async function showAddWebAuthn(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, form: { error?: string; status?: number } = {}): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n);
-  const existing = (await deps.factors.findByAccount(viewer.account.id)).filter((f) => f.kind === 'webauthn');
+  const existing = (await deps.factors.findByAccount(viewer.account.id)).filter((f) => f.kind === webauthnFactor.kind);
   const options = await deps.webauthn.registrationOptions({ binding: binding(viewer), account: viewer.account, existing });
   renderPage(
     ctx,

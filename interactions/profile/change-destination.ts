@@ -2,7 +2,7 @@
 // (old) destination proves it is still the user, then the new one is given and proven with a
 // code sent there; only then is the factor changed (factor.updated, change: destination).
 import type { Context } from 'koa';
-import { maskEmail, maskPhone } from '../../src/mail/mask.js';
+import { factorOf, isDelivered } from '../../src/factors/registry.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
 import type { Channel } from '../deliver-code.js';
@@ -24,7 +24,7 @@ type Form = { error?: string | undefined; notice?: string | undefined; status?: 
 const pendingKey = (viewer: ProfileViewer) => `profile-change:${viewer.session.uid}`;
 const oldBinding = (viewer: ProfileViewer, f: FactorRecord) => `profile-change-old:${viewer.session.uid}:${f.id}`;
 const newBinding = (viewer: ProfileViewer, f: FactorRecord) => `profile-change-new:${viewer.session.uid}:${f.id}`;
-const mask = (channel: Channel, d: string) => (channel === 'email' ? maskEmail(d) : maskPhone(d));
+const mask = (channel: Channel, d: string) => factorOf(channel).maskDestination!(d);
 const field = (ctx: Context, name: string) => {
   const v = ((ctx.request.body ?? {}) as Record<string, unknown>)[name];
   return typeof v === 'string' ? v.trim().slice(0, 320) : '';
@@ -36,7 +36,7 @@ const back = (ctx: Context) => {
 
 async function codeFactor(deps: InteractionDeps, viewer: ProfileViewer, id: string): Promise<(FactorRecord & { kind: Channel }) | undefined> {
   const f = await deps.factors.findById(viewer.account.id, id);
-  return f && (f.kind === 'email' || f.kind === 'sms') && f.destination ? (f as FactorRecord & { kind: Channel }) : undefined;
+  return f && isDelivered(f.kind) && f.destination ? (f as FactorRecord & { kind: Channel }) : undefined;
 }
 
 async function load(deps: InteractionDeps, viewer: ProfileViewer, factorId: string): Promise<Pending | undefined> {
@@ -97,8 +97,9 @@ export async function confirmOldDestination(ctx: Context, deps: InteractionDeps,
   const factor = await codeFactor(deps, viewer, factorId);
   const pending = await load(deps, viewer, factorId);
   if (!factor || pending?.stage !== 'old') return showChangeDestination(ctx, deps, viewer, factorId);
-  const problem = await checkCode(ctx, deps, oldBinding(viewer, factor), viewer.account.id, field(ctx, 'code'));
-  if (problem) return render(ctx, deps, tr, factor, pending, { error: tr.t(`mfa.${problem}`), status: 400 });
+  // regulated: a locked account is refused before the code is looked at
+  const problem = await checkCode(ctx, deps, tr, oldBinding(viewer, factor), viewer.account.id, field(ctx, 'code'));
+  if (problem) return render(ctx, deps, tr, factor, pending, problem);
   const next: Pending = { factorId, stage: 'new' };
   await save(deps, viewer, next);
   render(ctx, deps, tr, factor, next, { notice: tr.t('profile_more.change_old_ok') });
@@ -127,8 +128,8 @@ export async function confirmNewDestination(ctx: Context, deps: InteractionDeps,
   const factor = await codeFactor(deps, viewer, factorId);
   const pending = await load(deps, viewer, factorId);
   if (!factor || pending?.stage !== 'code' || !pending.destination) return showChangeDestination(ctx, deps, viewer, factorId);
-  const problem = await checkCode(ctx, deps, newBinding(viewer, factor), viewer.account.id, field(ctx, 'code'));
-  if (problem) return render(ctx, deps, tr, factor, pending, { error: tr.t(`mfa.${problem}`), status: 400 });
+  const problem = await checkCode(ctx, deps, tr, newBinding(viewer, factor), viewer.account.id, field(ctx, 'code'));
+  if (problem) return render(ctx, deps, tr, factor, pending, problem);
   await deps.factors.updateDestination(viewer.account.id, factor.id, pending.destination);
   await deps.store.del(pendingKey(viewer));
   await deps.audit.record({ type: 'factor.updated', accountId: viewer.account.id, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { kind: factor.kind, factorId: factor.id, change: 'destination' } });

@@ -3,13 +3,14 @@
 // e-mail or SMS code sent on request, a recovery code, or a security key — and then every
 // factor and every recovery code of the account is removed (twofactor.disabled).
 import type { Context } from 'koa';
-import { totpSecretContext } from '../../src/factors/totp-secret.js';
-import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { isAppError } from '../../src/errors.js';
-import { maskEmail, maskPhone } from '../../src/mail/mask.js';
+import { factorOf, isDelivered } from '../../src/factors/registry.js';
+import { regulated, type Attempt } from '../../src/regulation/regulated.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
-import { checkCode, sendCode } from '../enrol/code-factor.js';
+import { sendCode, verifyCode } from '../enrol/code-factor.js';
 import { accountPolicy } from '../enrol/policy.js';
 import type { Translator } from '../i18n.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
@@ -21,7 +22,8 @@ type Form = { error?: string | undefined; notice?: string | undefined; status?: 
 
 const binding = (viewer: ProfileViewer) => `profile-off:${viewer.session.uid}`;
 const sentKey = (viewer: ProfileViewer) => `profile-off-sent:${viewer.session.uid}`;
-const masked = (f: FactorRecord) => (f.kind === 'email' ? maskEmail(f.destination ?? '') : maskPhone(f.destination ?? ''));
+const masked = (f: FactorRecord) => factorOf(f.kind).maskDestination?.(f.destination ?? '') ?? '';
+const isKey = (f: FactorRecord) => factorOf(f.kind).proof === 'ceremony';
 const back = (ctx: Context) => {
   ctx.status = 303;
   ctx.redirect('/account');
@@ -48,8 +50,8 @@ export async function showDisable(ctx: Context, deps: InteractionDeps, viewer: P
     {
       title: tr.t('profile_more.off_title'),
       csrf: deps.csrf.token(ctx),
-      codeFactors: factors.filter((f) => f.kind === 'email' || f.kind === 'sms').map((f) => ({ id: f.id, text: tr.t(`profile_more.off_send_${f.kind}`, { destination: masked(f) }) })),
-      hasKey: factors.some((f) => f.kind === 'webauthn'),
+      codeFactors: factors.filter((f) => isDelivered(f.kind)).map((f) => ({ id: f.id, text: tr.t(`profile_more.off_send_${f.kind}`, { destination: masked(f) }) })),
+      hasKey: factors.some(isKey),
       ...form,
     },
     form.status ?? 200,
@@ -61,28 +63,28 @@ export async function sendDisableCode(ctx: Context, deps: InteractionDeps, viewe
   const tr = translatorFor(ctx, deps.i18n);
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   const factor = await deps.factors.findById(viewer.account.id, typeof body['factor'] === 'string' ? body['factor'] : '');
-  if (!factor || (factor.kind !== 'email' && factor.kind !== 'sms')) return showDisable(ctx, deps, viewer);
-  const problem = await sendCode(ctx, deps, tr, { binding: binding(viewer), accountId: viewer.account.id, channel: factor.kind, to: factor.destination ?? '' });
+  const channel = factor && factorOf(factor.kind).delivery;
+  if (!factor || !channel) return showDisable(ctx, deps, viewer);
+  const problem = await sendCode(ctx, deps, tr, { binding: binding(viewer), accountId: viewer.account.id, channel, to: factor.destination ?? '' });
   if (problem) return showDisable(ctx, deps, viewer, { error: problem, status: 429 });
   await deps.store.set(sentKey(viewer), factor.id, 15 * 60);
   return showDisable(ctx, deps, viewer, { notice: tr.t('profile_more.off_sent', { destination: masked(factor) }) });
 }
 
-/** Whether the typed code proves one of the account's methods. */
-async function proves(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, factors: FactorRecord[], typed: string): Promise<boolean> {
+/** Whether the typed code proves one of the account's methods; a miss counts as a guess unless a sent code was only malformed or expired. */
+async function proves(deps: InteractionDeps, viewer: ProfileViewer, factors: FactorRecord[], typed: string): Promise<Attempt<undefined>> {
   const accountId = viewer.account.id;
   const recovery = deps.hashRecoveryCode(accountId, typed);
-  if (recovery && (await deps.recoveryCodes.consume(accountId, recovery)) !== undefined) return true;
+  if (recovery && (await deps.recoveryCodes.consume(accountId, recovery)) !== undefined) return { ok: true, value: undefined };
   for (const f of factors.filter((x) => x.kind === 'totp' && x.secretSealed)) {
     const result = await deps.totp.check(deps.box.open(f.secretSealed!, totpSecretContext(f.id)), typed, f.lastStep ?? undefined);
-    if (result.ok && (await deps.factors.advanceStep(f.id, result.step))) return true;
+    if (result.ok && (await deps.factors.advanceStep(f.id, result.step))) return { ok: true, value: undefined };
   }
   if (await deps.store.get(sentKey(viewer))) {
-    // a sent code: checkCode counts a wrong one for the regulator
-    return (await checkCode(ctx, deps, binding(viewer), accountId, typed)) === undefined;
+    const reason = await verifyCode(deps, binding(viewer), typed);
+    return reason ? { ok: false, value: undefined, counts: reason === 'wrong_code' } : { ok: true, value: undefined };
   }
-  await deps.regulator.fail({ kind: 'second_factor', accountId, ip: ctx.ip });
-  return false;
+  return { ok: false, value: undefined };
 }
 
 export async function submitDisable(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer): Promise<void> {
@@ -90,13 +92,13 @@ export async function submitDisable(ctx: Context, deps: InteractionDeps, viewer:
   if (await refusal(ctx, deps, viewer, tr)) return;
   const factors = await deps.factors.findByAccount(viewer.account.id);
   if (factors.length === 0) return back(ctx);
-  const subject = { kind: 'second_factor' as const, accountId: viewer.account.id, ip: ctx.ip };
-  const verdict = await deps.regulator.check(subject);
-  if (!verdict.allowed) return showDisable(ctx, deps, viewer, { error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   const typed = typeof body['code'] === 'string' ? body['code'].trim().slice(0, 64) : '';
-  if (!typed || !(await proves(ctx, deps, viewer, factors, typed))) return showDisable(ctx, deps, viewer, { error: tr.t('profile_more.off_wrong'), status: 400 });
-  await deps.regulator.succeed(subject, verdict);
+  const subject = { kind: 'second_factor' as const, accountId: viewer.account.id, ip: ctx.ip };
+  // an empty form proves nothing and guesses nothing
+  const result = await regulated(deps.regulator, subject, async () => (typed ? proves(deps, viewer, factors, typed) : { ok: false, value: undefined, counts: false }));
+  if (result.status === 'locked') return showDisable(ctx, deps, viewer, { error: lockedMessage(tr, result.retryAt, deps.clock.now()), status: 429 });
+  if (result.status === 'failed') return showDisable(ctx, deps, viewer, { error: tr.t('profile_more.off_wrong'), status: 400 });
   return turnOff(ctx, deps, viewer, factors, 'code');
 }
 
@@ -104,7 +106,7 @@ export async function submitDisable(ctx: Context, deps: InteractionDeps, viewer:
 export async function showDisableKey(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer, form: Form = {}): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n);
   if (await refusal(ctx, deps, viewer, tr)) return;
-  const keys = (await deps.factors.findByAccount(viewer.account.id)).filter((f) => f.kind === 'webauthn');
+  const keys = (await deps.factors.findByAccount(viewer.account.id)).filter(isKey);
   if (keys.length === 0) return back(ctx);
   const options = await deps.webauthn.authenticationOptions({ binding: binding(viewer), factors: keys });
   renderPage(
@@ -133,7 +135,7 @@ export async function submitDisableKey(ctx: Context, deps: InteractionDeps, view
   const tr = translatorFor(ctx, deps.i18n);
   if (await refusal(ctx, deps, viewer, tr)) return;
   const factors = await deps.factors.findByAccount(viewer.account.id);
-  const keys = factors.filter((f) => f.kind === 'webauthn');
+  const keys = factors.filter(isKey);
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   let ok = false;
   let reason: 'webauthn_failed' | 'webauthn_expired' = 'webauthn_failed';

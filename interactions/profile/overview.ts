@@ -1,6 +1,7 @@
 // "My profile": the account, its second factors (add, remove, rename, preferred), recovery
 // codes. Pages only; the actions are in factors.ts and the enrolments in enrol/.
 import type { Context } from 'koa';
+import { factorOf } from '../../src/factors/registry.js';
 import { accountClientId } from '../../src/oidc/account-client.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
@@ -13,18 +14,9 @@ import { profileFlash } from './flash.js';
 import { pendingResetNotice } from '../recovery/factor-reset.js';
 import { profileAdditions } from './policy.js';
 
+/** A factor's name on the profile and the console: the user's label, else its Factor's. */
 export function factorName(tr: Translator, f: FactorRecord): string {
-  if (f.label) return f.label;
-  switch (f.kind) {
-    case 'totp':
-      return tr.t('profile.kind_totp');
-    case 'email':
-      return tr.t('profile.kind_email', { destination: f.destination ?? '' });
-    case 'sms':
-      return tr.t('profile.kind_sms', { destination: f.destination ?? '' });
-    default:
-      return f.deviceType === 'multiDevice' ? tr.t('profile.kind_passkey') : tr.t('profile.kind_security_key');
-  }
+  return factorOf(f.kind).describe(tr, f).name;
 }
 
 const date = (tr: Translator, d: Date | null) => (d ? formatDate(tr, d) : undefined);

@@ -6,6 +6,7 @@ import type { Middleware } from 'koa';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { checkNewPassword, passwordLimits } from '../../src/passwords/policy.js';
+import { regulated } from '../../src/regulation/regulated.js';
 import type { InteractionDeps } from '../context.js';
 import type { Translator } from '../i18n.js';
 import { translatorFor } from '../render.js';
@@ -56,15 +57,16 @@ export async function submitChangePassword(ctx: Context, deps: InteractionDeps, 
   const tr = translatorFor(ctx, deps.i18n);
   const { account } = viewer;
   const subject = { kind: 'password' as const, login: account.email.toLowerCase(), ip: ctx.ip };
-  const verdict = await deps.regulator.check(subject);
-  if (!verdict.allowed) return renderRecovery(ctx, deps, tr, { ...form(tr, viewer), error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()) }, 429);
   const current = formField(ctx, 'current');
-  if (!(await deps.hasher.verify(account.passwordHash, current.length > 1024 ? '' : current))) {
-    const after = await deps.regulator.fail(subject);
+  const checked = await regulated(deps.regulator, subject, async () =>
+    (await deps.hasher.verify(account.passwordHash, current.length > 1024 ? '' : current)) ? { ok: true, value: undefined } : { ok: false, value: undefined },
+  );
+  if (checked.status === 'locked') return renderRecovery(ctx, deps, tr, { ...form(tr, viewer), error: lockedMessage(tr, checked.retryAt, deps.clock.now()) }, 429);
+  if (checked.status === 'failed') {
+    const after = checked.verdict;
     const error = after.allowed ? tr.t('password_change.wrong_current') : lockedMessage(tr, after.retryAt!, deps.clock.now());
     return renderRecovery(ctx, deps, tr, { ...form(tr, viewer), error, warning: remainingMessage(tr, after) }, after.allowed ? 401 : 429);
   }
-  await deps.regulator.succeed(subject, verdict);
   const password = formField(ctx, 'password');
   const problem = checkNewPassword(password, { email: account.email });
   if (problem) return renderRecovery(ctx, deps, tr, { ...form(tr, viewer), error: tr.t(`password_change.${problem}`, { min: passwordLimits.min, max: passwordLimits.max }) }, 400);

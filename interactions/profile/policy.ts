@@ -3,7 +3,7 @@
 // note that the first method ends the session when the policy says so.
 import type { Context, Next } from 'koa';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
-import { factorKinds, type PolicyFactorKind } from '../../src/storage/postgres/organisations.js';
+import { factorKinds, isFactorKind } from '../../src/factors/registry.js';
 import type { InteractionDeps } from '../context.js';
 import { accountPolicy, offeredKinds, policyOf, replacedCodeFactors } from '../enrol/policy.js';
 import type { Translator } from '../i18n.js';
@@ -16,8 +16,8 @@ import { factorName } from './overview.js';
 /** Refuse /account/add/<kind> for a kind the organisation does not allow (or cannot deliver). */
 export function addMethodGuard(deps: InteractionDeps) {
   return async (ctx: Context, next: Next) => {
-    const kind = /^\/account\/add\/([a-z]+)/.exec(ctx.path)?.[1] as PolicyFactorKind | undefined;
-    if (!kind || !factorKinds.includes(kind)) return next();
+    const kind = /^\/account\/add\/([a-z]+)/.exec(ctx.path)?.[1];
+    if (!kind || !isFactorKind(kind)) return next();
     const viewer = await requireViewer(ctx, deps);
     if (!viewer) return;
     if (offeredKinds(deps, await policyOf(deps, viewer.account)).includes(kind)) return next();

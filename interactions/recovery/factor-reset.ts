@@ -14,6 +14,7 @@ import type { InteractionDeps } from '../context.js';
 import type { Translator } from '../i18n.js';
 import type { InteractionDetails } from '../load.js';
 import { translatorFor } from '../render.js';
+import { regulated } from '../../src/regulation/regulated.js';
 import { lockedMessage, remainingMessage } from '../signin/regulate.js';
 import { applyDueFactorReset, performFactorReset } from './actions.js';
 import { describeDuration, describeTime } from './describe.js';
@@ -111,16 +112,17 @@ export async function submitFactorResetLink(ctx: Context, deps: InteractionDeps,
 
   // the password, regulated like the sign-in's (same counters)
   const subject = { kind: 'password' as const, login: account.email.toLowerCase(), ip: ctx.ip };
-  const verdict = await deps.regulator.check(subject);
-  if (!verdict.allowed) return renderRecovery(ctx, deps, tr, { ...passwordForm(tr, token, account, cooloff), error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()) }, 429);
   const password = formField(ctx, 'password');
-  if (!(await deps.hasher.verify(account.passwordHash, password.length > 1024 ? '' : password))) {
-    const after = await deps.regulator.fail(subject);
+  const checked = await regulated(deps.regulator, subject, async () =>
+    (await deps.hasher.verify(account.passwordHash, password.length > 1024 ? '' : password)) ? { ok: true, value: undefined } : { ok: false, value: undefined },
+  );
+  if (checked.status === 'locked') return renderRecovery(ctx, deps, tr, { ...passwordForm(tr, token, account, cooloff), error: lockedMessage(tr, checked.retryAt, deps.clock.now()) }, 429);
+  if (checked.status === 'failed') {
+    const after = checked.verdict;
     await deps.audit.record({ type: 'signin.failed', accountId: account.id, ...context, details: { reason: 'wrong_password', step: 'factor_reset' } });
     const error = after.allowed ? tr.t('reset.wrong_password') : lockedMessage(tr, after.retryAt!, deps.clock.now());
     return renderRecovery(ctx, deps, tr, { ...passwordForm(tr, token, account, cooloff), error, warning: remainingMessage(tr, after) }, after.allowed ? 401 : 429);
   }
-  await deps.regulator.succeed(subject, verdict);
 
   const taken = await deps.links.take(token);
   if (!taken.ok) return renderLinkProblem(ctx, deps, tr, taken);

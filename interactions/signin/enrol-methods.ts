@@ -5,8 +5,8 @@
 // is allowed; "Use another method" opens the chooser.
 import type { Context, Middleware } from 'koa';
 import type Router from '@koa/router';
-import { amrForCodeFactor } from '../../src/factors/amr.js';
-import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
+import { factorOf } from '../../src/factors/registry.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { clientName } from '../client-name.js';
@@ -19,7 +19,6 @@ import { loadInteraction, type InteractionDetails } from '../load.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
 import { enrolled, enrolmentReason, showEnrolment, type EnrolStep } from './enrol.js';
 import { enrolProgress, type EnrolProgress } from './policy.js';
-import { lockedMessage } from './regulate.js';
 import { nextStep, type Step } from './steps.js';
 
 export interface EnrolmentOffer {
@@ -62,7 +61,7 @@ export async function showOtherEnrolment(ctx: Context, deps: InteractionDeps, de
       return renderPage(ctx, deps.views, tr, 'enrol-choose', {
         title: tr.t('enrol.title'),
         ...base,
-        kinds: offer.kinds.map((k, i) => ({ kind: k, label: tr.t(`policy.enrol_kind_${k}`), checked: i === 0 })),
+        kinds: offer.kinds.map((k, i) => ({ kind: k, label: tr.t(factorOf(k).catalogue.enrol!), checked: i === 0 })),
       });
     case 'webauthn': {
       const options = await deps.webauthn.registrationOptions({ binding: `enrol:${details.uid}`, account: step.account, existing: [] });
@@ -194,15 +193,12 @@ export function registerEnrolRoutes(router: Router, deps: InteractionDeps, signI
     const kind = offer.kind;
     const destination = kind === 'email' ? step.account.email : offer.progress.destination;
     if (!destination) return again(ctx, details);
-    const subject = { kind: 'second_factor' as const, accountId: step.account.id, ip: ctx.ip };
-    const verdict = await deps.regulator.check(subject);
-    if (!verdict.allowed) return showOtherEnrolment(ctx, deps, details, step, offer, { error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
-    const problem = await checkCode(ctx, deps, codeBinding(details, kind), step.account.id, field(ctx, 'code'));
-    if (problem) return showOtherEnrolment(ctx, deps, details, step, offer, { error: tr.t(`mfa.${problem}`), status: 400 });
-    await deps.regulator.succeed(subject, verdict);
+    // regulated (enrol/code-factor.ts): locked → refused before the code is looked at
+    const problem = await checkCode(ctx, deps, tr, codeBinding(details, kind), step.account.id, field(ctx, 'code'));
+    if (problem) return showOtherEnrolment(ctx, deps, details, step, offer, problem);
     const factor = await deps.factors.save({ accountId: step.account.id, kind, label: '', destination });
     await deps.audit.record({ type: 'factor.enrolled', accountId: step.account.id, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { kind, factorId: factor.id } });
-    return enrolled(ctx, deps, details, step, factor, amrForCodeFactor[kind]);
+    return enrolled(ctx, deps, details, step, factor, factorOf(kind).amr(factor));
   });
 
   enrolPost('/enrol/webauthn', async (ctx, details, step, offer, tr) => {
@@ -210,6 +206,6 @@ export function registerEnrolRoutes(router: Router, deps: InteractionDeps, signI
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const result = await registerSecurityKey(deps, tr, step.account, `enrol:${details.uid}`, body, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
     if (!result.ok) return showOtherEnrolment(ctx, deps, details, step, offer, { error: tr.t(`mfa.${result.reason}`), status: 400 });
-    return enrolled(ctx, deps, details, step, result.factor, deps.webauthn.amrFor(result.factor));
+    return enrolled(ctx, deps, details, step, result.factor, factorOf(result.factor.kind).amr(result.factor));
   });
 }

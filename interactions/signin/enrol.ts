@@ -4,7 +4,8 @@
 // enrol-methods.ts), get their recovery codes, and the sign-in finishes with both factors
 // proven — or, when the policy says so, starts again so they sign in with the new factor.
 import type { Context } from 'koa';
-import { amrForCodeFactor, withSecondFactor } from '../../src/factors/amr.js';
+import { withSecondFactor } from '../../src/factors/amr.js';
+import { factorOf } from '../../src/factors/registry.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
 import { clientName } from '../client-name.js';
@@ -68,7 +69,7 @@ export async function submitEnrolment(ctx: Context, deps: InteractionDeps, detai
   const result = await confirmTotpEnrolment(deps, account, state.enrol, typed, context);
   if (!result.ok) return showEnrolment(ctx, deps, details, step, { error: tr.t(`mfa.${result.reason}`), status: 400 });
   state.enrol = undefined;
-  return enrolled(ctx, deps, details, step, result.factor, amrForCodeFactor.totp);
+  return enrolled(ctx, deps, details, step, result.factor, factorOf(result.factor.kind).amr(result.factor));
 }
 
 /**

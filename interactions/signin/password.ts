@@ -6,6 +6,8 @@ import type { InteractionDeps } from '../context.js';
 import type { InteractionDetails } from '../load.js';
 import { clientName, localClientName } from '../client-name.js';
 import { renderPage, translatorFor } from '../render.js';
+import { regulated, type Attempt } from '../../src/regulation/regulated.js';
+import type { Account } from '../../src/storage/postgres/accounts.js';
 import { lockedMessage, remainingMessage } from './regulate.js';
 import { sessionEndedNotice } from './session-ended.js';
 import { signInStates } from './state.js';
@@ -62,28 +64,30 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   }
 
   const subject = { kind: 'password' as const, login: email.toLowerCase(), ip: ctx.ip };
-  const verdict = await deps.regulator.check(subject);
   const audit = { ip: ctx.ip, userAgent: ctx.get('user-agent'), clientId: String(details.params['client_id'] ?? '') };
-  if (!verdict.allowed) {
-    await deps.audit.record({ type: 'signin.failed', ...audit, details: { reason: 'locked', step: 'password' } });
-    return showLogin(ctx, deps, details, { email, error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
-  }
-
-  const tooLong = email.length > 254 || password.length > 1024;
-  const account = tooLong ? undefined : await deps.accounts.findByEmail(email);
-  // verify() always runs a full argon2id computation, with a dummy hash when there is no account
-  const passwordOk = await deps.hasher.verify(account?.passwordHash, tooLong ? '' : password);
-
-  if (!account || !passwordOk || account.disabledAt) {
+  const result = await regulated(deps.regulator, subject, async (): Promise<Attempt<{ account: Account }, { account: Account | undefined; reason: string }>> => {
+    const tooLong = email.length > 254 || password.length > 1024;
+    const account = tooLong ? undefined : await deps.accounts.findByEmail(email);
+    // verify() always runs a full argon2id computation, with a dummy hash when there is no account
+    const passwordOk = await deps.hasher.verify(account?.passwordHash, tooLong ? '' : password);
+    if (account && passwordOk && !account.disabledAt) return { ok: true, value: { account } };
     const reason = !account ? 'unknown_email' : !account.passwordHash ? 'no_password_set' : !passwordOk ? 'wrong_password' : 'account_disabled';
-    const after = await deps.regulator.fail(subject);
+    return { ok: false, value: { account, reason } };
+  });
+  if (result.status === 'locked') {
+    await deps.audit.record({ type: 'signin.failed', ...audit, details: { reason: 'locked', step: 'password' } });
+    return showLogin(ctx, deps, details, { email, error: lockedMessage(tr, result.retryAt, deps.clock.now()), status: 429 });
+  }
+  if (result.status === 'failed') {
+    const { account, reason } = result.value;
+    const after = result.verdict;
     await deps.audit.record({ type: 'signin.failed', accountId: account?.id, ...audit, details: { reason, step: 'password' } });
     deps.log.info({ event: 'signin.failed', reason, accountId: account?.id }, 'sign-in failed');
     if (!after.allowed) return showLogin(ctx, deps, details, { email, error: lockedMessage(tr, after.retryAt!, deps.clock.now()), status: 429 });
     return showLogin(ctx, deps, details, { email, error: tr.t('login.invalid'), warning: remainingMessage(tr, after), status: 401 });
   }
 
-  await deps.regulator.succeed(subject, verdict);
+  const { account } = result.value;
   await applyDueFactorReset(deps, account.id, audit); // a scheduled 2FA reset whose cool-off has passed
   return continueSignIn(ctx, deps, details, { state: { accountId: account.id, amr: ['pwd'], stepUp: false, wrongCodes: 0 }, account });
 }

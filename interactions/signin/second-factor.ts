@@ -4,8 +4,9 @@
 // abandoned and starts again with the password.
 import type { Context } from 'koa';
 import { withSecondFactor } from '../../src/factors/amr.js';
-import { jsonForScriptElement } from '../../src/factors/webauthn-page-json.js';
-import { maskEmail, maskPhone } from '../../src/mail/mask.js';
+import { regulated, type Attempt } from '../../src/regulation/regulated.js';
+import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
+import { factorOf } from '../../src/factors/registry.js';
 import { parsePhoneNumber, smsAvailable } from '../../src/sms/phone.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import { deliverCode } from '../deliver-code.js';
@@ -32,7 +33,7 @@ interface PageForm {
 
 
 
-const masked = (f: FactorRecord) => (f.kind === 'email' ? maskEmail(f.destination ?? '') : maskPhone(f.destination ?? ''));
+const masked = (f: FactorRecord) => factorOf(f.kind).maskDestination?.(f.destination ?? '') ?? '';
 
 /**
  * Make sure a live code is on its way for an e-mail or SMS factor (the first time the page is
@@ -41,7 +42,8 @@ const masked = (f: FactorRecord) => (f.kind === 'email' ? maskEmail(f.destinatio
 async function ensureCodeSent(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep, tr: Translator, force = false): Promise<PageForm> {
   const factor = step.method.factor!;
   const binding = codeBinding(details, factor);
-  if (factor.kind === 'sms') {
+  const channel = factorOf(factor.kind).delivery!;
+  if (channel === 'sms') {
     const phone = parsePhoneNumber(factor.destination ?? '');
     if (!phone.ok || !smsAvailable(phone.country, deps.config)) return { error: tr.t('mfa.sms_unavailable') };
   }
@@ -50,7 +52,7 @@ async function ensureCodeSent(ctx: Context, deps: InteractionDeps, details: Inte
   const sent = await deliverCode(deps, tr, {
     binding,
     accountId: step.account.id,
-    channel: factor.kind === 'email' ? 'email' : 'sms',
+    channel,
     to: factor.destination ?? '',
     client: await clientName(deps, details.params['client_id']),
     ip: ctx.ip,
@@ -63,17 +65,9 @@ async function ensureCodeSent(ctx: Context, deps: InteractionDeps, details: Inte
   return { error: tr.t(sent.reason === 'hourly_cap' ? 'mfa.hourly_cap' : 'mfa.delivery_failed') };
 }
 
+/** The chooser's line for a method, as its Factor says it (a code factor's destination masked). */
 export function methodLabel(tr: Translator, m: Method): string {
-  switch (m.kind) {
-    case 'totp':
-      return m.factor?.label ? `${tr.t('mfa.method_totp')} (${m.factor.label})` : tr.t('mfa.method_totp');
-    case 'recovery':
-      return tr.t('mfa.method_recovery');
-    case 'webauthn':
-      return tr.t('mfa.method_webauthn');
-    default:
-      return tr.t(`mfa.method_${m.kind}`, { destination: m.factor ? masked(m.factor) : '' });
-  }
+  return factorOf(m.kind).describe(tr, m.factor).method;
 }
 
 async function stepUpNotice(deps: InteractionDeps, details: InteractionDetails, tr: Translator, stepUp: boolean) {
@@ -85,9 +79,11 @@ async function stepUpNotice(deps: InteractionDeps, details: InteractionDetails, 
 export async function showSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep, form: PageForm = {}): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);
   const { method } = step;
-  if (method.kind === 'webauthn') return showSecurityKey(ctx, deps, details, step, tr, form);
-  const recovery = method.kind === 'recovery';
-  const byMessage = method.kind === 'email' || method.kind === 'sms';
+  const factor = factorOf(method.kind);
+  if (factor.proof === 'ceremony') return showSecurityKey(ctx, deps, details, step, tr, form);
+  // the page's kind-specific texts (recovery code, code sent by message, authenticator app)
+  const recovery = !factor.stored;
+  const byMessage = factor.delivery !== undefined;
   const delivery = byMessage && form.status === undefined ? await ensureCodeSent(ctx, deps, details, step, tr) : {};
   const seconds = codeLimits(deps, step.policy).codeTtlSeconds;
   const intro = recovery
@@ -111,7 +107,7 @@ export async function showSecondFactor(ctx: Context, deps: InteractionDeps, deta
       hint: method.kind === 'totp' ? tr.t('mfa.code_hint') : undefined,
       recovery,
       resend: byMessage,
-      help: method.kind === 'email' ? { title: tr.t('mfa.email_help_title'), text: tr.t('mfa.email_help', { sender: deps.config.mail.fromAddress }) } : undefined,
+      help: factor.delivery === 'email' ? { title: tr.t('mfa.email_help_title'), text: tr.t('mfa.email_help', { sender: deps.config.mail.fromAddress }) } : undefined,
       otherMethods: step.methods.length > 1,
       ...(await rememberedDevicePage(deps, tr, step, await clientName(deps, details.params['client_id']))),
       ...delivery,
@@ -156,7 +152,7 @@ async function showSecurityKey(ctx: Context, deps: InteractionDeps, details: Int
 /** "Send a new code": subject to the cooldown and the hourly cap, never resets the wrong-code count. */
 export async function resendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, step: FactorStep): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);
-  if (step.method.kind !== 'email' && step.method.kind !== 'sms') return showSecondFactor(ctx, deps, details, step);
+  if (!factorOf(step.method.kind).delivery) return showSecondFactor(ctx, deps, details, step);
   const result = await ensureCodeSent(ctx, deps, details, step, tr, true);
   return showSecondFactor(ctx, deps, details, step, { ...result, status: result.error ? 503 : result.resendWait ? 429 : 200 });
 }
@@ -167,22 +163,27 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
   const { state, account, method } = step;
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   // a code, or a security key's JSON assertion (the WebAuthn module bounds and checks it)
-  const typed = method.kind === 'webauthn' ? (typeof body['response'] === 'string' ? body['response'] : '') : typeof body['code'] === 'string' ? body['code'].slice(0, 64) : '';
+  const typed = factorOf(method.kind).proof === 'ceremony' ? (typeof body['response'] === 'string' ? body['response'] : '') : typeof body['code'] === 'string' ? body['code'].slice(0, 64) : '';
   const subject = { kind: 'second_factor' as const, accountId: account.id, ip: ctx.ip };
   const audit = { accountId: account.id, clientId: String(details.params['client_id'] ?? ''), ip: ctx.ip, userAgent: ctx.get('user-agent') };
 
-  const verdict = await deps.regulator.check(subject);
-  if (!verdict.allowed) {
+  const regulatedCheck = await regulated(deps.regulator, subject, async (): Promise<Attempt<{ amr: readonly string[]; notice?: string | undefined }, { reason: string }>> => {
+    const result = await checkMethod(deps, tr, details, step, typed);
+    if (result.ok) return { ok: true, value: result };
+    // malformed input and an expired code are not guesses: they do not count
+    const counts = !result.reason.startsWith('malformed') && result.reason !== 'expired_code' && result.reason !== 'webauthn_expired';
+    return { ok: false, value: { reason: result.reason }, counts };
+  });
+  if (regulatedCheck.status === 'locked') {
     await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: 'locked' } });
-    return showSecondFactor(ctx, deps, details, step, { error: lockedMessage(tr, verdict.retryAt!, deps.clock.now()), status: 429 });
+    return showSecondFactor(ctx, deps, details, step, { error: lockedMessage(tr, regulatedCheck.retryAt, deps.clock.now()), status: 429 });
   }
 
-  const result = await checkMethod(deps, tr, details, step, typed);
-  if (result.ok) {
-    await deps.regulator.succeed(subject, verdict);
+  if (regulatedCheck.status === 'passed') {
+    const result = regulatedCheck.value;
     state.amr = withSecondFactor(state.amr, result.amr);
     await afterSecondFactor(ctx, deps, details, state);
-    if (method.kind === 'recovery') await recordRecoveryCodeUsed(deps, audit);
+    if (!factorOf(method.kind).stored) await recordRecoveryCodeUsed(deps, audit); // a recovery code
     // the second factor is the last step: finish at once, unless there is something to say first
     if (!result.notice) return finishSignIn(ctx, deps, details, state);
     // say how many recovery codes are left before going back to the app
@@ -196,9 +197,8 @@ export async function submitSecondFactor(ctx: Context, deps: InteractionDeps, de
     });
   }
 
-  // malformed input and an expired code are not guesses: they do not count
-  const counts = !result.reason.startsWith('malformed') && result.reason !== 'expired_code' && result.reason !== 'webauthn_expired';
-  const after = counts ? await deps.regulator.fail(subject) : verdict;
+  const { counted: counts, verdict: after } = regulatedCheck;
+  const result = regulatedCheck.value;
   if (counts) state.wrongCodes += 1;
   await deps.audit.record({ type: 'signin.failed', ...audit, details: { step: 'second_factor', method: method.kind, reason: result.reason, wrongCodes: state.wrongCodes } });
   const { maxWrongCodes } = codeLimits(deps, step.policy);

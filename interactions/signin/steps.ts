@@ -15,6 +15,7 @@ import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { acr } from '../../src/oidc/authentication.js';
+import { factorOf, registry, type MethodKind } from '../../src/factors/registry.js';
 import type { InteractionDeps } from '../context.js';
 import { finishLogin } from '../finish.js';
 import type { InteractionDetails } from '../load.js';
@@ -26,7 +27,7 @@ import { rememberLocale } from '../recovery/locale.js';
 
 export type Method = {
   id: string;
-  kind: FactorRecord['kind'] | 'recovery';
+  kind: MethodKind;
   /** the factor behind a code method */
   factor?: FactorRecord;
   /** every security key and passkey: one method, the browser picks the key */
@@ -60,13 +61,15 @@ async function demandsSecondFactor(deps: InteractionDeps, details: InteractionDe
  */
 export function methodsOf(account: Account, factors: FactorRecord[], unusedRecoveryCodes: number): Method[] {
   const ordered = [...factors].sort((a, b) => Number(b.id === account.preferredFactorId) - Number(a.id === account.preferredFactorId));
-  const keys = ordered.filter((f) => f.kind === 'webauthn');
+  // a ceremony factor (WebAuthn) is one method for all its credentials: the browser picks one
+  const ceremony = (f: FactorRecord) => factorOf(f.kind).proof === 'ceremony';
   const methods: Method[] = [];
   for (const f of ordered) {
-    if (f.kind !== 'webauthn') methods.push({ id: f.id, kind: f.kind, factor: f });
-    else if (f === keys[0]) methods.push({ id: 'webauthn', kind: 'webauthn', keys });
+    if (!ceremony(f)) methods.push({ id: f.id, kind: f.kind, factor: f });
+    else if (!methods.some((m) => m.kind === f.kind)) methods.push({ id: f.kind, kind: f.kind, keys: ordered.filter((k) => k.kind === f.kind) });
   }
-  if (unusedRecoveryCodes > 0) methods.push({ id: 'recovery', kind: 'recovery' });
+  // kinds that are not stored factors (recovery codes): offered while some are left
+  for (const f of registry) if (!f.stored && unusedRecoveryCodes > 0) methods.push({ id: f.kind, kind: f.kind });
   return methods;
 }
 

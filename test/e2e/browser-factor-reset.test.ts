@@ -4,7 +4,7 @@
 // the user set up a new method before the sign-in finishes.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpSecretContext } from '../../src/factors/totp-secret.js';
+import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import { manualClock } from '../../src/clock.js';
-import { totpSecretContext } from '../../src/factors/totp-secret.js';
+import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/fixtures.js';

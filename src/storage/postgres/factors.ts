@@ -1,42 +1,19 @@
 // Confirmed second factors. Secrets stay sealed here; src/factors/ opens them when it checks a
 // code. Replay protection is in the UPDATE itself (a time step or signature counter only moves
 // forward), so two replicas checking the same code at once cannot both accept it.
+import { sanitize, type SanitizedFactor, type StoredFactor } from '../../factors/factor.js';
+import type { FactorKind } from '../../factors/registry.js';
 import type { Queryable } from './db.js';
 import { isUuid } from './lookup-keys.js';
 
-export type FactorKind = 'totp' | 'email' | 'sms' | 'webauthn';
-
-export interface FactorRecord {
-  id: string;
-  accountId: string;
+export interface FactorRecord extends StoredFactor {
   kind: FactorKind;
-  label: string;
-  secretSealed: string | null;
-  lastStep: number | null;
-  destination: string | null;
-  credentialId: string | null;
-  publicKey: string | null;
-  signCount: number | null;
-  transports: string[] | null;
-  deviceType: 'singleDevice' | 'multiDevice' | null;
-  backedUp: boolean | null;
-  aaguid: string | null;
-  createdAt: Date;
-  lastUsedAt: Date | null;
 }
 
-/** What may be shown about a factor (lists, profile, admin): never a secret or key. */
-export type FactorSummary = Pick<FactorRecord, 'id' | 'kind' | 'label' | 'destination' | 'deviceType' | 'createdAt' | 'lastUsedAt'>;
+/** What may be shown about a factor (lists, profile, admin): never a secret or key (src/factors/factor.ts). */
+export type FactorSummary = SanitizedFactor & { kind: FactorKind };
 
-export const summarise = (f: FactorRecord): FactorSummary => ({
-  id: f.id,
-  kind: f.kind,
-  label: f.label,
-  destination: f.destination,
-  deviceType: f.deviceType,
-  createdAt: f.createdAt,
-  lastUsedAt: f.lastUsedAt,
-});
+export const summarise = (f: FactorRecord): FactorSummary => sanitize(f) as FactorSummary;
 
 const columns = `id, account_id AS "accountId", kind, label, secret_sealed AS "secretSealed",
   last_step::float8 AS "lastStep", destination, credential_id AS "credentialId", public_key AS "publicKey",

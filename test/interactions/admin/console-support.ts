@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
 import type { Clock } from '../../../src/clock.js';
-import { totpSecretContext } from '../../../src/factors/totp-secret.js';
+import { totpSecretContext } from '../../../src/factors/totp/totp-secret.js';
 import type { Role } from '../../../src/storage/postgres/roles.js';
 import type { TestApp } from '../../support/app.js';
 import { createUser } from '../../support/fixtures.js';

@@ -3,7 +3,7 @@
 // accepted again for the same credential (the caller stores the returned step and passes it
 // back as lastUsedStep). Comparison is constant-time inside otplib.
 import { generateSecret, generateURI, verify } from 'otplib';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 
 export const totpParams = { algorithm: 'sha1', digits: 6, period: 30, driftSteps: 1 } as const;
 

@@ -4,15 +4,15 @@
 // signature counter. Then a cloned authenticator (same key, lower counter) and the failures the
 // page must explain with its own texts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Account } from '../../src/storage/postgres/accounts.js';
-import { createAccountsRepo } from '../../src/storage/postgres/accounts.js';
-import type { Db } from '../../src/storage/postgres/db.js';
-import { createFactorsRepo, type FactorsRepo } from '../../src/storage/postgres/factors.js';
-import { createOrganisationsRepo } from '../../src/storage/postgres/organisations.js';
-import { createMemoryStore } from '../../src/storage/short-lived/memory-store.js';
-import { addVirtualAuthenticator, useBrowser } from '../support/browser.js';
-import { sharedDb, uniqueSuffix } from '../support/storage-postgres.js';
-import { pageTexts, startWebAuthnPages } from '../support/webauthn-pages.js';
+import type { Account } from '../../../src/storage/postgres/accounts.js';
+import { createAccountsRepo } from '../../../src/storage/postgres/accounts.js';
+import type { Db } from '../../../src/storage/postgres/db.js';
+import { createFactorsRepo, type FactorsRepo } from '../../../src/storage/postgres/factors.js';
+import { createOrganisationsRepo } from '../../../src/storage/postgres/organisations.js';
+import { createMemoryStore } from '../../../src/storage/short-lived/memory-store.js';
+import { addVirtualAuthenticator, useBrowser } from '../../support/browser.js';
+import { sharedDb, uniqueSuffix } from '../../support/storage-postgres.js';
+import { pageTexts, startWebAuthnPages } from '../../support/webauthn-pages.js';
 
 const browser = useBrowser();
 let db: Db;

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import { base32 } from '@scure/base';
-import { manualClock } from '../../src/clock.js';
-import { createTotp } from '../../src/factors/totp.js';
+import { manualClock } from '../../../src/clock.js';
+import { createTotp } from '../../../src/factors/totp/totp.js';
 
 // RFC 6238 / RFC 4226 test secret: ASCII "12345678901234567890"
 const rfcSecret = base32.encode(new TextEncoder().encode('12345678901234567890')).replace(/=+$/, '');

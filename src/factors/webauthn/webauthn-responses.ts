@@ -3,7 +3,7 @@
 // library sees it. Anything else is an AppError webauthn_failed (400), never a 500.
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 
 /** the most we read of a posted response; real ones are a few KiB */
 export const maxResponseBytes = 64 * 1024;

@@ -21,13 +21,15 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import type { Clock } from '../clock.js';
-import { AppError } from '../errors.js';
-import type { FactorRecord, FactorsRepo } from '../storage/postgres/factors.js';
-import type { ShortLivedStore } from '../storage/short-lived/store.js';
+import type { Clock } from '../../clock.js';
+import { AppError } from '../../errors.js';
+import type { StoredFactor } from '../factor.js';
+import { amrFor } from './factor.js';
+import type { ShortLivedStore } from '../../storage/short-lived/store.js';
 import { failed, parseAuthentication, parseRegistration } from './webauthn-responses.js';
 
 export { maxResponseBytes } from './webauthn-responses.js';
+export { amrFor } from './factor.js';
 
 export const challengeTtlSeconds = 300;
 /** how long the browser waits for the authenticator (a retry reuses the options until the challenge expires) */
@@ -61,9 +63,9 @@ export interface NewWebAuthnFactor {
   aaguid: string;
 }
 
-export interface VerifiedAuthentication {
+export interface VerifiedAuthentication<F extends StoredFactor = StoredFactor> {
   /** the factor whose credential signed, from the list passed in */
-  factor: FactorRecord;
+  factor: F;
   /** pass to factorsRepo.advanceSignCount; false from it means a possible cloned authenticator */
   newSignCount: number;
   backedUp: boolean;
@@ -74,23 +76,10 @@ export type WebAuthnErrorCode = 'webauthn_failed' | 'webauthn_expired';
 
 const expired = () => new AppError('webauthn_expired', 400, 'WebAuthn challenge expired or already used');
 
-/**
- * RFC 8176 `amr` values for a WebAuthn factor. A device-bound credential (deviceType
- * singleDevice: a security key, a platform authenticator that does not sync) is "hwk", proof of
- * possession of a hardware-secured key. A synced passkey (multiDevice) is "swk": its private key
- * is copied between devices by a cloud service, so we cannot claim it never left hardware. When
- * the type is unknown we claim the weaker "swk". "user" is always added: every ceremony requires
- * the user-presence flag (the library refuses a response without it). User verification (PIN,
- * biometric) is not mapped to "pin"/"fpt": the flag does not say which one was used.
- */
-export function amrFor(factor: Pick<FactorRecord, 'deviceType'>): string[] {
-  return [factor.deviceType === 'singleDevice' ? 'hwk' : 'swk', 'user'];
-}
-
-const isWebAuthnFactor = (f: FactorRecord): f is FactorRecord & { credentialId: string; publicKey: string; signCount: number } =>
+const isWebAuthnFactor = <F extends StoredFactor>(f: F): f is F & { credentialId: string; publicKey: string; signCount: number } =>
   f.kind === 'webauthn' && typeof f.credentialId === 'string' && typeof f.publicKey === 'string' && typeof f.signCount === 'number';
 
-const descriptor = (f: FactorRecord & { credentialId: string }) => ({
+const descriptor = (f: StoredFactor & { credentialId: string }) => ({
   id: f.credentialId,
   ...(f.transports?.length ? { transports: f.transports } : {}),
 });
@@ -109,7 +98,7 @@ export function createWebAuthn(deps: {
   store: ShortLivedStore;
   clock: Clock;
   /** to refuse registering a credential id some account already has (WebAuthn §7.1 step 22) */
-  factors: Pick<FactorsRepo, 'findByCredentialId'>;
+  factors: { findByCredentialId(credentialId: string): Promise<unknown> };
 }) {
   const issuer = new URL(deps.issuer);
   const rpID = issuer.hostname;
@@ -137,7 +126,7 @@ export function createWebAuthn(deps: {
     amrFor,
 
     /** Options for navigator.credentials.create(); replaces any pending registration of `binding`. */
-    async registrationOptions(input: { binding: string; account: WebAuthnAccount; existing: FactorRecord[] }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    async registrationOptions(input: { binding: string; account: WebAuthnAccount; existing: StoredFactor[] }): Promise<PublicKeyCredentialCreationOptionsJSON> {
       const options = await generateRegistrationOptions({
         rpName: deps.rpName,
         rpID,
@@ -192,7 +181,7 @@ export function createWebAuthn(deps: {
     },
 
     /** Options for navigator.credentials.get(), limited to the account's WebAuthn factors. */
-    async authenticationOptions(input: { binding: string; factors: FactorRecord[] }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    async authenticationOptions(input: { binding: string; factors: StoredFactor[] }): Promise<PublicKeyCredentialRequestOptionsJSON> {
       const allow = input.factors.filter(isWebAuthnFactor);
       // without allowCredentials the browser would offer any passkey for this site, of any account
       if (allow.length === 0) throw new Error('authenticationOptions: the account has no WebAuthn factor');
@@ -211,7 +200,7 @@ export function createWebAuthn(deps: {
      * the caller calls factorsRepo.advanceSignCount(factor.id, newSignCount, backedUp) and treats
      * false as a possible clone. A counter that went backwards is already refused here.
      */
-    async verifyAuthentication(input: { binding: string; response: unknown; factors: FactorRecord[] }): Promise<VerifiedAuthentication> {
+    async verifyAuthentication<F extends StoredFactor>(input: { binding: string; response: unknown; factors: F[] }): Promise<VerifiedAuthentication<F>> {
       const response = parseAuthentication(input.response);
       const expectedChallenge = await takeChallenge('authentication', input.binding);
       const factor = input.factors.filter(isWebAuthnFactor).find((f) => f.credentialId === response.id);

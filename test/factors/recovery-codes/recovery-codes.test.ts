@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { generateRecoveryCodes, normaliseRecoveryCode, recoveryCodeHasher } from '../../src/factors/recovery-codes.js';
+import { generateRecoveryCodes, normaliseRecoveryCode, recoveryCodeHasher } from '../../../src/factors/recovery-codes/recovery-codes.js';
 
 describe('recovery codes', () => {
   it('makes ten distinct codes of ten characters, shown as xxxxx-xxxxx', () => {

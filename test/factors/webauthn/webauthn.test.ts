@@ -4,12 +4,12 @@
 // translate. The real ceremony in Chromium is webauthn-browser.test.ts.
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
-import { amrFor, createWebAuthn, maxResponseBytes } from '../../src/factors/webauthn.js';
-import { authenticatorName, webAuthnLabel } from '../../src/factors/webauthn-names.js';
-import type { FactorRecord } from '../../src/storage/postgres/factors.js';
-import { createSoftAuthenticator, flags } from '../support/webauthn-soft-authenticator.js';
-import { clockedStores } from '../support/storage-short-lived.js';
+import { AppError } from '../../../src/errors.js';
+import { amrFor, createWebAuthn, maxResponseBytes } from '../../../src/factors/webauthn/webauthn.js';
+import { authenticatorName, webAuthnLabel } from '../../../src/factors/webauthn/webauthn-names.js';
+import type { FactorRecord } from '../../../src/storage/postgres/factors.js';
+import { createSoftAuthenticator, flags } from '../../support/webauthn-soft-authenticator.js';
+import { clockedStores } from '../../support/storage-short-lived.js';
 
 const redis = new Redis(inject('redisUrl'));
 afterAll(() => redis.quit());
