@@ -45,7 +45,11 @@ export function combineReferences(runs: Argon2Reference[]) {
   return {
     params: argon2Params,
     operation: '@node-rs/argon2 verifySync back to back, one thread',
-    ...summary(sum((r) => r.verifications), sum((r) => r.seconds), sum((r) => r.cpuSeconds)),
+    ...summary(
+      sum((r) => r.verifications),
+      sum((r) => r.seconds),
+      sum((r) => r.cpuSeconds),
+    ),
     runs,
   };
 }

@@ -119,12 +119,7 @@ async function main() {
     const grant = new provider.Grant({ accountId: account.id, clientId: String(details.params['client_id']) });
     grant.addOIDCScope(String(details.params['scope'] ?? 'openid'));
     const grantId = await grant.save();
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: account.id, amr: ['pwd'], acr: passwordAcr, remember: true }, consent: { grantId } },
-      { mergeWithLastSubmission: false },
-    );
+    await provider.interactionFinished(req, res, { login: { accountId: account.id, amr: ['pwd'], acr: passwordAcr, remember: true }, consent: { grantId } }, { mergeWithLastSubmission: false });
   }
 
   let httpRequests = 0;

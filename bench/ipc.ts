@@ -15,11 +15,7 @@ export interface CpuSample {
   counters?: Record<string, number>;
 }
 
-type FromChild =
-  | { type: 'ready'; port: number }
-  | { type: 'cpu'; sample: CpuSample }
-  | { type: 'profiling'; file?: string }
-  | { type: 'failed'; message: string };
+type FromChild = { type: 'ready'; port: number } | { type: 'cpu'; sample: CpuSample } | { type: 'profiling'; file?: string } | { type: 'failed'; message: string };
 type ToChild = { type: 'cpu' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'stop' };
 
 /** Child side: announce the port, answer CPU samples, stop cleanly when told to. */

@@ -28,7 +28,10 @@ let total = 0;
 for (const block of script.split('\n\n')) {
   const lines = block.trim().split('\n');
   if (lines.length < 2) continue;
-  const [pid, tid] = lines[0]!.trim().split(/[\s/]+/).map(Number);
+  const [pid, tid] = lines[0]!
+    .trim()
+    .split(/[\s/]+/)
+    .map(Number);
   const frames = lines.slice(1).map((l) => l.trim());
   const chain = frames.join('\n');
   const category = rules.find(([, test]) => test(chain, frames[0]!))?.[0] ?? 'other';

@@ -48,7 +48,9 @@ export async function memoryByKind(redis: Redis, prefix: string): Promise<Record
       const bytes = Number(results[2 * j]?.[1] ?? 0); // a key that expired meanwhile: null → 0
       if (!bytes) return;
       const ttl = Number(results[2 * j + 1]?.[1]);
-      const kind = (kinds[kindOf(key.slice(prefix.length))] ??= { keys: 0, bytes: 0, bytesEach: 0, ttlMax: ttl });
+      const name = kindOf(key.slice(prefix.length));
+      const kind = kinds[name] ?? { keys: 0, bytes: 0, bytesEach: 0, ttlMax: ttl };
+      kinds[name] = kind;
       kind.keys++;
       kind.bytes += bytes;
       kind.ttlMax = kind.ttlMax === -1 || ttl === -1 ? -1 : Math.max(kind.ttlMax, ttl);

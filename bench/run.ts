@@ -179,7 +179,9 @@ async function main() {
         progress(`client credentials, ${name === 'bare' ? 'bare oidc-provider' : 'Twofold'}, ${settings.connections} connections, round ${r + 1}/${settings.rounds}`);
         const server = name === 'bare' ? bare : twofold;
         const driver = clientCredentialsOp(server.url, data.service, settings.connections);
-        cc[name].push(await measure(server, `client-credentials-${name}`, r, settings.connections, settings.maxTokenRequestsPerWindow, settings.firstWarmupSeconds, driver.op).finally(() => driver.close()));
+        cc[name].push(
+          await measure(server, `client-credentials-${name}`, r, settings.connections, settings.maxTokenRequestsPerWindow, settings.firstWarmupSeconds, driver.op).finally(() => driver.close()),
+        );
       }
     }
     lap('clientCredentials', t);
@@ -244,7 +246,17 @@ async function main() {
         for (const name of r % 2 === 0 ? (['twofold', 'bare'] as const) : (['bare', 'twofold'] as const)) {
           progress(`password sign-ins, ${name === 'bare' ? 'bare oidc-provider' : 'Twofold'}, ${settings.highUsers} virtual users, round ${r + 1}/${settings.rounds}`);
           const windows = name === 'bare' ? bareHighSignIns : highSignIns;
-          windows.push(await measure(name === 'bare' ? bareSignInServer : twofold, `${name}-sign-ins-${settings.highUsers}`, r, settings.highUsers, settings.maxSignInsPerWindow, settings.laterWarmupSeconds + 2, highDrivers[name].op));
+          windows.push(
+            await measure(
+              name === 'bare' ? bareSignInServer : twofold,
+              `${name}-sign-ins-${settings.highUsers}`,
+              r,
+              settings.highUsers,
+              settings.maxSignInsPerWindow,
+              settings.laterWarmupSeconds + 2,
+              highDrivers[name].op,
+            ),
+          );
         }
       }
     } finally {
@@ -322,7 +334,13 @@ async function main() {
         highConcurrencySignIns: {
           virtualUsers: settings.highUsers,
           twofold: { perSecond: highSignIn.perSecond, p50: highSignIn.latencyMs.p50, p99: highSignIn.latencyMs.p99, p99OverP50: tail(highSignIn), errors: errorsOf(highSignIns) },
-          bareOidcProvider: { perSecond: bareHighSignIn.perSecond, p50: bareHighSignIn.latencyMs.p50, p99: bareHighSignIn.latencyMs.p99, p99OverP50: tail(bareHighSignIn), errors: errorsOf(bareHighSignIns) },
+          bareOidcProvider: {
+            perSecond: bareHighSignIn.perSecond,
+            p50: bareHighSignIn.latencyMs.p50,
+            p99: bareHighSignIn.latencyMs.p99,
+            p99OverP50: tail(bareHighSignIn),
+            errors: errorsOf(bareHighSignIns),
+          },
         },
         passwordServerCpuMsPerSignIn: passwordCpuMs,
         bareOidcProviderServerCpuMsPerSignIn: bareCpuMs,

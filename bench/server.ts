@@ -28,11 +28,15 @@ async function main() {
   server.on('request', createApp(services).callback());
   server.keepAliveTimeout = 65_000;
 
-  serveParent(port, async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await services.close();
-  }, counters);
+  serveParent(
+    port,
+    async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
+    },
+    counters,
+  );
 }
 
 main().catch(reportFailure);

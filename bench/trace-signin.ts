@@ -49,7 +49,10 @@ const redisLine = (name: string, args: unknown[]) => {
   const key = typeof args[0] === 'string' || Buffer.isBuffer(args[0]) ? String(args[0]).replace(prefix, '') : '';
   return `${name.toUpperCase()} ${key.replace(/[A-Za-z0-9_-]{20,}/g, '<id>').replace(/[0-9a-f-]{36}/g, '<uuid>')}`.trim();
 };
-const sqlLine = (sql: unknown) => String(typeof sql === 'object' && sql && 'text' in sql ? (sql as { text: string }).text : sql).replace(/\s+/g, ' ').slice(0, 110);
+const sqlLine = (sql: unknown) =>
+  String(typeof sql === 'object' && sql && 'text' in sql ? (sql as { text: string }).text : sql)
+    .replace(/\s+/g, ' ')
+    .slice(0, 110);
 
 function instrument() {
   const sendCommand = Redis.prototype.sendCommand;
@@ -109,7 +112,10 @@ async function main() {
     const roster = totpRoster(data.totpUsers);
     const totp = totpSignInOp(url, data.app, roster, 1);
     const result: Record<string, FlowTrace[]> = {};
-    for (const [name, op] of [['password', () => password.op(0)], ['passwordTotp', () => totp.op()]] as const) {
+    for (const [name, op] of [
+      ['password', () => password.op(0)],
+      ['passwordTotp', () => totp.op()],
+    ] as const) {
       for (let i = 0; i < warmups; i++) await op(); // client cache, signing keys, JIT
       const runs: RequestTrace[][] = [];
       for (let i = 0; i < repeat; i++) {

@@ -5,7 +5,10 @@ import type { Translator } from './i18n.js';
 
 export async function clientName(deps: Pick<InteractionDeps, 'provider'>, clientId: unknown): Promise<string | undefined> {
   if (typeof clientId !== 'string') return undefined;
-  const client = await deps.provider().Client.find(clientId).catch(() => undefined);
+  const client = await deps
+    .provider()
+    .Client.find(clientId)
+    .catch(() => undefined);
   return client ? (client.clientName ?? client.clientId) : undefined;
 }
 

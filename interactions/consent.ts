@@ -17,10 +17,7 @@ export async function showConsent(ctx: Context, deps: InteractionDeps, details: 
   const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
   // With prompt=consent nothing may be missing from the grant: then list everything requested.
   const scopes = promptDetails.missingOIDCScope ?? (params['scope'] ?? 'openid').split(' ');
-  const items = [
-    ...scopes.filter((s) => knownScopes.has(s)).map((s) => tr.t(`consent.scope_${s}`)),
-    ...(promptDetails.missingOIDCClaims ?? []).map((claim) => tr.t('consent.claim', { claim })),
-  ];
+  const items = [...scopes.filter((s) => knownScopes.has(s)).map((s) => tr.t(`consent.scope_${s}`)), ...(promptDetails.missingOIDCClaims ?? []).map((claim) => tr.t('consent.claim', { claim }))];
   const account = details.session?.accountId ? await deps.accounts.findById(details.session.accountId) : undefined;
   renderPage(ctx, deps.views, tr, 'consent', {
     title: tr.t('consent.title'),

@@ -88,7 +88,12 @@ export interface AuditLine {
 }
 
 /** A stored event (the database answers null where nothing was recorded). */
-type AdminEvent = Pick<StoredAuditEvent, 'type' | 'details'> & { accountId?: string | null | undefined; clientId?: string | null | undefined; ip?: string | null | undefined; userAgent?: string | null | undefined };
+type AdminEvent = Pick<StoredAuditEvent, 'type' | 'details'> & {
+  accountId?: string | null | undefined;
+  clientId?: string | null | undefined;
+  ip?: string | null | undefined;
+  userAgent?: string | null | undefined;
+};
 
 interface Said {
   text: string;
@@ -126,7 +131,15 @@ const actorKeys = ['by', 'admin', 'role', 'client', 'via'];
 const hiddenKeys = new Set([...actorKeys, 'notified', 'factorId', 'deviceId', 'resetId', 'replacedBy', 'grantId']);
 
 /** Events no person starts: the server or its rules did it. */
-const systemEvents = new Set<AuditEventType>(['key.created', 'session.expired', 'session.expired_idle', 'session.expired_absolute', 'device.not_honoured', 'webauthn.counter_regression', 'token.reuse_detected']);
+const systemEvents = new Set<AuditEventType>([
+  'key.created',
+  'session.expired',
+  'session.expired_idle',
+  'session.expired_absolute',
+  'device.not_honoured',
+  'webauthn.counter_regression',
+  'token.reuse_detected',
+]);
 
 /** An administrator's reason is their own words; everyone else's is a code with a sentence. */
 function reasonOf(tr: Translator, r: Reader, d: Details): string | undefined {
@@ -262,7 +275,8 @@ function said(tr: Translator, e: AdminEvent, r: Reader, names: AuditNames): Said
       return { text: say('password_reset_requested') };
     case 'password.changed': {
       const via = d['via'];
-      const text = via === 'profile' ? say('password_changed_profile') : via === 'reset' ? say('password_changed_reset') : via === 'invitation' ? say('password_changed_invitation') : say('password_changed');
+      const text =
+        via === 'profile' ? say('password_changed_profile') : via === 'reset' ? say('password_changed_reset') : via === 'invitation' ? say('password_changed_invitation') : say('password_changed');
       return { text, outcome: count('other_sessions_ended', r.num('otherSessionsEnded')) };
     }
     case 'email.confirmation_sent': {

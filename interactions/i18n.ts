@@ -16,7 +16,11 @@ export function catalogue(lang: Language): Record<string, unknown> {
   const dir = projectPath('interactions', 'messages');
   const parts = [join(dir, `${lang}.json`)];
   const areaDir = join(dir, lang);
-  if (existsSync(areaDir)) for (const f of readdirSync(areaDir).filter((n) => n.endsWith('.json')).sort()) parts.push(join(areaDir, f));
+  if (existsSync(areaDir))
+    for (const f of readdirSync(areaDir)
+      .filter((n) => n.endsWith('.json'))
+      .sort())
+      parts.push(join(areaDir, f));
   const merged: Record<string, unknown> = {};
   for (const file of parts) merge(merged, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>, file, '');
   return merged;

@@ -68,9 +68,7 @@ export function createInteractionRouter(deps: InteractionDeps) {
     return showChooser(ctx, deps, details, step.methods, step.state.method ?? preferredMethodId(step.account, step.methods) ?? null);
   });
 
-  router.post('/choose', formBody, (ctx) =>
-    signInPost(ctx, 'factor', (details, step) => submitChoice(ctx, deps, details, step.step === 'factor' || step.step === 'choose' ? step.methods : [])),
-  );
+  router.post('/choose', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => submitChoice(ctx, deps, details, step.step === 'factor' || step.step === 'choose' ? step.methods : [])));
 
   router.post('/factor', formBody, (ctx) => signInPost(ctx, 'factor', (details, step) => (step.step === 'factor' ? submitSecondFactor(ctx, deps, details, step) : backToStart(ctx, details))));
 

@@ -27,7 +27,7 @@ export interface AppOptions {
 }
 
 /** Run a router only for its own paths: the token endpoint should not pay for route matching. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a router's context type is a superset of Koa's
+// biome-ignore lint/suspicious/noExplicitAny: a router's context type is a superset of Koa's
 function under(prefix: string, mw: Middleware<any, any>): Middleware {
   return (ctx, next) => (ctx.path.startsWith(prefix) ? mw(ctx, next) : next());
 }

@@ -1,7 +1,7 @@
 // The one wiring point: load config, build services, build the app, listen, shut down
 // gracefully on SIGTERM/SIGINT. Nothing else exits the process.
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config/index.js';
+import { type Config, ConfigError, loadConfig } from './config/index.js';
 import { isAppError } from './errors.js';
 import { createLogger } from './log.js';
 import { createApp } from './app.js';
@@ -10,7 +10,7 @@ import { seedDemo } from './demo/seed.js';
 import { startSweeper } from './maintenance/sweep.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -72,7 +72,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-
 }
 
 main().catch((err: unknown) => {

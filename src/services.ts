@@ -161,10 +161,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
   const pages = createProviderPages({ views, i18n, log });
   // sessions leave a small marker behind so the next sign-in can say why one expired (session-end.ts)
   // and learn the idle limit of every account whose session they read (session-idle.ts)
-  const Adapter = withSessionIdleLimits(
-    withSessionEndMarkers(createAdapterClass(store, clientCache, box), { store, clock, ...config.session, secureCookies: config.secureCookies }),
-    sessionIdle,
-  );
+  const Adapter = withSessionIdleLimits(withSessionEndMarkers(createAdapterClass(store, clientCache, box), { store, clock, ...config.session, secureCookies: config.secureCookies }), sessionIdle);
 
   const created = await ensureSigningKeys({ db, box, clock });
   for (const kid of created) await audit.record({ type: 'key.created', details: { kid } });

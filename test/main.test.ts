@@ -70,7 +70,13 @@ describe('process', () => {
     const p = start({ PORT: String(port), DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), REDIS_PREFIX: uniquePrefix(), ...testSecrets });
     await p.waitFor(/Twofold is running: http:\/\/localhost:\d+/);
     try {
-      expect(await eventually(() => devices.findByTokenHash(expired), (d) => d === undefined, 10_000)).toBeUndefined();
+      expect(
+        await eventually(
+          () => devices.findByTokenHash(expired),
+          (d) => d === undefined,
+          10_000,
+        ),
+      ).toBeUndefined();
       expect(await devices.findByTokenHash(live)).toBeDefined();
     } finally {
       await db.close();
@@ -82,7 +88,10 @@ describe('process', () => {
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
     // JSON log lines, no secrets
-    const lines = p.output().split('\n').filter((l) => l.startsWith('{'));
+    const lines = p
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
     expect(p.output()).not.toContain(testSecrets.COOKIE_KEYS);

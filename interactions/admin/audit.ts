@@ -54,13 +54,18 @@ export function auditRoutes(routes: ConsoleRoutes): void {
       const emails = new Map((await Promise.all(ids.map((id) => c.deps.accountAdmin.find(id)))).filter((a) => a !== undefined).map((a) => [a.id, a.email]));
       const orgNames = new Map(organisations.map((o) => [o.id, o.name]));
       const names: AuditNames = { account: (id) => emails.get(id), organisation: (id) => orgNames.get(id) };
-      const result = page(rows, req, (e) => String(e.id), (e) => ({
-        at: formatDateTime(c.tr, e.at),
-        type: e.type,
-        account: e.accountId ?? '',
-        email: e.accountId ? emails.get(e.accountId) : undefined,
-        ...describeForAdmin(c.tr, e, names),
-      }));
+      const result = page(
+        rows,
+        req,
+        (e) => String(e.id),
+        (e) => ({
+          at: formatDateTime(c.tr, e.at),
+          type: e.type,
+          account: e.accountId ?? '',
+          email: e.accountId ? emails.get(e.accountId) : undefined,
+          ...describeForAdmin(c.tr, e, names),
+        }),
+      );
       events = result.items;
       if (result.next_cursor) next = `/admin/audit?${new URLSearchParams({ ...filters, cursor: result.next_cursor })}`;
     }

@@ -13,7 +13,12 @@ import { renderMessage, translatorFor } from '../render.js';
 /** The console's principal, or undefined after redirecting to sign in or rendering the 403 page. */
 export async function requireConsoleAdmin(ctx: Context, deps: InteractionDeps): Promise<AdminPrincipal | undefined> {
   const { config, clock } = deps;
-  const session = await touchSession(ctx, deps.provider(), { idleLimits: deps.sessionIdle, maxSeconds: config.session.maxSeconds, secureCookies: config.secureCookies, nowSeconds: () => Math.floor(clock.now() / 1000) });
+  const session = await touchSession(ctx, deps.provider(), {
+    idleLimits: deps.sessionIdle,
+    maxSeconds: config.session.maxSeconds,
+    secureCookies: config.secureCookies,
+    nowSeconds: () => Math.floor(clock.now() / 1000),
+  });
   const account = session ? await deps.accounts.findById(session.accountId) : undefined;
   if (!session || !account || account.disabledAt || session.acr !== acr.mfa) {
     await startSignIn(ctx, deps, { returnTo: ctx.method === 'GET' ? ctx.originalUrl : '/admin', mfa: true });
@@ -27,7 +32,11 @@ export async function requireConsoleAdmin(ctx: Context, deps: InteractionDeps): 
       ctx,
       deps.views,
       tr,
-      { title: tr.t('admin_console.forbidden_title'), paragraphs: [tr.t('admin_console.forbidden_no_role', { email: account.email }), tr.t('admin_console.forbidden_what_next')], link: { href: '/account', text: tr.t('admin_console.back_to_profile') } },
+      {
+        title: tr.t('admin_console.forbidden_title'),
+        paragraphs: [tr.t('admin_console.forbidden_no_role', { email: account.email }), tr.t('admin_console.forbidden_what_next')],
+        link: { href: '/account', text: tr.t('admin_console.back_to_profile') },
+      },
       403,
     );
     return undefined;

@@ -56,7 +56,8 @@ function showResult(
       reason: opts.reason ?? '',
       // disable: the day the exemption ends, carried from the dry run to the real run
       until: opts.until ?? '',
-      untilNote: kind !== 'disable' ? undefined : until ? c.tr.t('admin_console.bulk_disable_until', { date: formatDate(c.tr, until, { timeZone: 'UTC' }) }) : c.tr.t('admin_console.bulk_disable_open'),
+      untilNote:
+        kind !== 'disable' ? undefined : until ? c.tr.t('admin_console.bulk_disable_until', { date: formatDate(c.tr, until, { timeZone: 'UTC' }) }) : c.tr.t('admin_console.bulk_disable_open'),
       errors: opts.errors ?? [],
     },
     status,

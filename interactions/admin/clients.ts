@@ -57,7 +57,11 @@ export function clientRoutes(routes: ConsoleRoutes): void {
 
   routes.get('/clients/new', async (c) => {
     admin(c);
-    renderConsole(c, 'admin-client-form', c.tr.t('admin_console.client_new_title'), { action: '/admin/clients', values: formValues({ ...inputFromForm(c), client_name: '', first_party: true, token_endpoint_auth_method: 'client_secret_basic' }), errors: [] });
+    renderConsole(c, 'admin-client-form', c.tr.t('admin_console.client_new_title'), {
+      action: '/admin/clients',
+      values: formValues({ ...inputFromForm(c), client_name: '', first_party: true, token_endpoint_auth_method: 'client_secret_basic' }),
+      errors: [],
+    });
   });
 
   routes.post('/clients', async (c) => {
@@ -75,7 +79,13 @@ export function clientRoutes(routes: ConsoleRoutes): void {
   routes.get('/clients/:clientId', async (c) => {
     const found = await findClient(c.deps, c.p, param(c));
     const view = clientView(found);
-    renderConsole(c, 'admin-client-form', view.client_name, { action: `/admin/clients/${encodeURIComponent(found.clientId)}`, client: view, hasSecret: found.hasSecret, values: formValues(view), errors: [] });
+    renderConsole(c, 'admin-client-form', view.client_name, {
+      action: `/admin/clients/${encodeURIComponent(found.clientId)}`,
+      client: view,
+      hasSecret: found.hasSecret,
+      values: formValues(view),
+      errors: [],
+    });
   });
 
   routes.post('/clients/:clientId', async (c) => {
@@ -88,7 +98,13 @@ export function clientRoutes(routes: ConsoleRoutes): void {
     } catch (caught) {
       const err = formError(caught);
       const view = clientView(found);
-      renderConsole(c, 'admin-client-form', view.client_name, { action: `/admin/clients/${encodeURIComponent(found.clientId)}`, client: view, hasSecret: found.hasSecret, values: formValues(typed), errors: formErrors(c.tr, err) }, 400);
+      renderConsole(
+        c,
+        'admin-client-form',
+        view.client_name,
+        { action: `/admin/clients/${encodeURIComponent(found.clientId)}`, client: view, hasSecret: found.hasSecret, values: formValues(typed), errors: formErrors(c.tr, err) },
+        400,
+      );
     }
   });
 

@@ -95,13 +95,21 @@ async function showOrganisation(c: ConsoleRequest, o: Organisation, values = val
     c,
     'admin-organisation',
     o.name,
-    { organisation: { id: o.id, slug: o.slug, name: o.name }, values, policyErrors: errors, modes: twoFactorModes, kinds: factorKinds, ipRules: rememberIpRules, enrolment: await enrolment(c, o),
+    {
+      organisation: { id: o.id, slug: o.slug, name: o.name },
+      values,
+      policyErrors: errors,
+      modes: twoFactorModes,
+      kinds: factorKinds,
+      ipRules: rememberIpRules,
+      enrolment: await enrolment(c, o),
       serverDefaults: {
         maxWrongCodes: c.deps.config.secondFactor.maxWrongCodes,
         codeTtlSeconds: c.deps.config.secondFactor.codeTtlSeconds,
         sessionIdle: durationText(c.tr, c.deps.config.session.idleSeconds),
         sessionMax: durationText(c.tr, c.deps.config.session.maxSeconds),
-      } },
+      },
+    },
     status,
   );
 }
@@ -110,8 +118,16 @@ export function organisationRoutes(routes: ConsoleRoutes): void {
   routes.get('/organisations', async (c) => {
     const req = pageRequest({ cursor: c.ctx.query['cursor'] || undefined, limit: 50 });
     const rows = await c.deps.organisations.page({ after: req.after, limit: req.limit + 1, only: organisationScope(c.p) });
-    const result = page(rows, req, (o) => o.slug, (o) => ({ id: o.id, slug: o.slug, name: o.name, mode: o.policy.mode, mandatoryFrom: o.policy.mandatoryFrom ? formatDate(c.tr, o.policy.mandatoryFrom, { timeZone: 'UTC' }) : undefined }));
-    renderConsole(c, 'admin-organisations', c.tr.t('admin_console.organisations_title'), { organisations: result.items, next: result.next_cursor ? `/admin/organisations?cursor=${result.next_cursor}` : undefined });
+    const result = page(
+      rows,
+      req,
+      (o) => o.slug,
+      (o) => ({ id: o.id, slug: o.slug, name: o.name, mode: o.policy.mode, mandatoryFrom: o.policy.mandatoryFrom ? formatDate(c.tr, o.policy.mandatoryFrom, { timeZone: 'UTC' }) : undefined }),
+    );
+    renderConsole(c, 'admin-organisations', c.tr.t('admin_console.organisations_title'), {
+      organisations: result.items,
+      next: result.next_cursor ? `/admin/organisations?cursor=${result.next_cursor}` : undefined,
+    });
   });
 
   // a new organisation (admin only): its slug and name; the policy is set on its page after

@@ -94,7 +94,12 @@ export function formError(caught: unknown): ApiError {
 export function formErrors(tr: Translator, err: ApiError): string[] {
   if (err.status === 409) return [tr.t('admin_console.error_conflict', { detail: err.message })];
   // a field's label from the catalogue (policy.mode → field_mode, redirect_uris.0 → field_redirect_uris)
-  const key = (name: string) => name.split('.').filter((part) => !/^\d+$/.test(part)).pop()?.replace(/[^a-z_]/g, '') || 'body';
+  const key = (name: string) =>
+    name
+      .split('.')
+      .filter((part) => !/^\d+$/.test(part))
+      .pop()
+      ?.replace(/[^a-z_]/g, '') || 'body';
   // what to do, in the reader's language, then the rule that failed (it may name the bad value)
   const line = (name: string, messages: string[]) => {
     const hint = tr.t(`admin_console.hint_${key(name)}`, { defaultValue: '' });

@@ -34,10 +34,15 @@ export function createAdminConsole(deps: InteractionDeps) {
     get: (path, handler) => router.get(path, signedIn(handler)),
     // CSRF first: a forged form gets the CSRF page, not a sign-in
     post: (path, handler) =>
-      router.post(path, formBody, async (ctx, next) => {
-        deps.csrf.verify(ctx, (ctx.request.body as Record<string, unknown> | undefined)?.['csrf']);
-        await next();
-      }, signedIn(handler)),
+      router.post(
+        path,
+        formBody,
+        async (ctx, next) => {
+          deps.csrf.verify(ctx, (ctx.request.body as Record<string, unknown> | undefined)?.['csrf']);
+          await next();
+        },
+        signedIn(handler),
+      ),
   };
   routes.get('/', showOverview);
   clientRoutes(routes);

@@ -6,7 +6,19 @@
 // organisation's users (another one's is the 404 page). The work is src/admin/operations/users.ts.
 import { organisationScope } from '../../src/admin/auth.js';
 import { parseBody } from '../../src/admin/errors.js';
-import { changeUser, createUser, disableTwoFactor, endTwoFactorExemption, forgetUserDevices, resendConfirmation, resetTwoFactor, signOutUser, unlockUser, userFilter, visibleUser } from '../../src/admin/operations/users.js';
+import {
+  changeUser,
+  createUser,
+  disableTwoFactor,
+  endTwoFactorExemption,
+  forgetUserDevices,
+  resendConfirmation,
+  resetTwoFactor,
+  signOutUser,
+  unlockUser,
+  userFilter,
+  visibleUser,
+} from '../../src/admin/operations/users.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import { disableTwoFactorBody, reasonBody, userChange, userInput, userQuery } from '../../src/admin/user-schemas.js';
 import type { AdminAccountRow } from '../../src/storage/postgres/account-admin.js';
@@ -56,12 +68,23 @@ export function userRoutes(routes: ConsoleRoutes): void {
       if (filter) {
         const req = pageRequest({ cursor, limit: 25 });
         const rows = await c.deps.accountAdmin.page(filter, { after: req.after, limit: req.limit + 1 });
-        const result = page(rows, req, (a) => a.email.toLowerCase(), (a) => row(c, a, names));
+        const result = page(
+          rows,
+          req,
+          (a) => a.email.toLowerCase(),
+          (a) => row(c, a, names),
+        );
         users = result.items;
         if (result.next_cursor) next = `/admin/users?${new URLSearchParams({ ...filters, cursor: result.next_cursor })}`;
       }
     }
-    renderConsole(c, 'admin-users', c.tr.t('admin_console.users_title'), { users, next, first: cursor ? `/admin/users?${new URLSearchParams(filters)}` : undefined, filters, organisations, errors }, errors.length ? 400 : 200);
+    renderConsole(
+      c,
+      'admin-users',
+      c.tr.t('admin_console.users_title'),
+      { users, next, first: cursor ? `/admin/users?${new URLSearchParams(filters)}` : undefined, filters, organisations, errors },
+      errors.length ? 400 : 200,
+    );
   });
 
   routes.get('/users/new', async (c) => {
@@ -143,7 +166,18 @@ export function userRoutes(routes: ConsoleRoutes): void {
 }
 
 function row(c: ConsoleRequest, a: AdminAccountRow, names: Map<string, string>) {
-  return { id: a.id, email: a.email, name: a.name, organisation: names.get(a.organisationId) ?? '', emailVerified: a.emailVerified, disabled: a.disabledAt !== null, twoFactor: a.factorCount > 0, exempt: a.exempt, roles: a.roles, created: formatDate(c.tr, a.createdAt) };
+  return {
+    id: a.id,
+    email: a.email,
+    name: a.name,
+    organisation: names.get(a.organisationId) ?? '',
+    emailVerified: a.emailVerified,
+    disabled: a.disabledAt !== null,
+    twoFactor: a.factorCount > 0,
+    exempt: a.exempt,
+    roles: a.roles,
+    created: formatDate(c.tr, a.createdAt),
+  };
 }
 
 async function showUser(c: ConsoleRequest, user: AdminAccountRow, errors: string[] = [], status = 200): Promise<void> {
@@ -163,7 +197,13 @@ async function showUser(c: ConsoleRequest, user: AdminAccountRow, errors: string
     {
       user: { ...row(c, user, new Map(organisation ? [[organisation.id, organisation.name]] : [])), organisationId: user.organisationId, hasPassword: user.hasPassword },
       // the methods by kind, name and dates: never a secret, a destination is the user's own label
-      factors: factors.map((f) => ({ name: factorName(tr, f), kind: f.kind, added: formatDate(tr, f.createdAt), lastUsed: f.lastUsedAt ? formatDate(tr, f.lastUsedAt) : undefined, preferred: f.id === account?.preferredFactorId })),
+      factors: factors.map((f) => ({
+        name: factorName(tr, f),
+        kind: f.kind,
+        added: formatDate(tr, f.createdAt),
+        lastUsed: f.lastUsedAt ? formatDate(tr, f.lastUsedAt) : undefined,
+        preferred: f.id === account?.preferredFactorId,
+      })),
       unused,
       devices: devices.length,
       exemption: exemptionInEffect(exemption, new Date(deps.clock.now())) ? await exemptionView(c, exemption!) : undefined,

@@ -2,8 +2,7 @@
 // limit, and after it says the user was signed out. The page was the last activity, so the
 // timers start when it loads; "Stay signed in" is an ordinary form post (it works without this
 // script), which touches the session and reloads the page, restarting the timers.
-(function () {
-  'use strict';
+(() => {
   var box = document.getElementById('session-warning');
   if (!box) return;
   var idle = Number(box.getAttribute('data-idle-seconds'));
@@ -11,12 +10,15 @@
   if (!(idle > 0)) return;
   var warning = box.querySelector('[data-part="warning"]');
   var signedOut = box.querySelector('[data-part="signed-out"]');
-  setTimeout(function () {
-    box.hidden = false;
-    var button = warning && warning.querySelector('button');
-    if (button) button.focus();
-  }, Math.max(0, idle - before) * 1000);
-  setTimeout(function () {
+  setTimeout(
+    () => {
+      box.hidden = false;
+      var button = warning?.querySelector('button');
+      if (button) button.focus();
+    },
+    Math.max(0, idle - before) * 1000,
+  );
+  setTimeout(() => {
     box.hidden = false;
     if (warning) warning.hidden = true;
     if (signedOut) signedOut.hidden = false;

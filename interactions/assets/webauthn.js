@@ -13,9 +13,7 @@
 // result as JSON in the hidden input and submits the form. A failure shows the matching
 // data-error-* text in #webauthn-error and enables the button again. Every text comes from the
 // page (the message catalogue), none from here.
-(function () {
-  'use strict';
-
+(() => {
   function start() {
     var form = document.getElementById('webauthn-form');
     var optionsElement = document.getElementById('webauthn-options');
@@ -28,7 +26,7 @@
     var running = false;
 
     function errorText(kind) {
-      return form.getAttribute('data-error-' + kind) || form.getAttribute('data-error-generic') || '';
+      return form.getAttribute(`data-error-${kind}`) || form.getAttribute('data-error-generic') || '';
     }
 
     function showError(kind) {
@@ -44,8 +42,8 @@
     }
 
     function kindOf(err) {
-      var name = err && err.name;
-      var code = err && err.code;
+      var name = err?.name;
+      var code = err?.code;
       if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' || (register && name === 'InvalidStateError')) return 'registered';
       // the user cancelled, the time ran out, or user verification failed: the browser does not
       // say which (on purpose), so neither can we
@@ -56,7 +54,7 @@
 
     // the button stays visible without script only if the page did not hide it
     button.hidden = false;
-    if (!lib || !lib.browserSupportsWebAuthn() || !input) {
+    if (!lib?.browserSupportsWebAuthn() || !input) {
       button.disabled = true;
       showError('unsupported');
       return;
@@ -65,7 +63,7 @@
     var optionsJSON;
     try {
       optionsJSON = JSON.parse(optionsElement.textContent || '');
-    } catch (e) {
+    } catch (_e) {
       button.disabled = true;
       showError('generic');
       return;
@@ -78,11 +76,11 @@
       clearError();
       var ceremony = register ? lib.startRegistration({ optionsJSON: optionsJSON }) : lib.startAuthentication({ optionsJSON: optionsJSON });
       ceremony.then(
-        function (result) {
+        (result) => {
           input.value = JSON.stringify(result);
           form.submit();
         },
-        function (err) {
+        (err) => {
           running = false;
           button.disabled = false;
           var kind = kindOf(err);
@@ -95,12 +93,12 @@
       );
     }
 
-    button.addEventListener('click', function (event) {
+    button.addEventListener('click', (event) => {
       event.preventDefault();
       run(false);
     });
     // Enter in the form, or a submit button: run the ceremony instead of posting an empty response
-    form.addEventListener('submit', function (event) {
+    form.addEventListener('submit', (event) => {
       if (!input.value) {
         event.preventDefault();
         run(false);

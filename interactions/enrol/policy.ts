@@ -112,7 +112,11 @@ export async function recordRecoveryCodeUsed(deps: Pick<InteractionDeps, 'audit'
 }
 
 /** Whether removing this factor would leave no usable one where the organisation requires two-step verification (and the account is not exempt). */
-export async function lastRequiredFactor(deps: Pick<InteractionDeps, 'factors' | 'organisations' | 'twoFactorExemptions' | 'clock'>, account: Pick<Account, 'id' | 'organisationId'>, factor: FactorRecord): Promise<boolean> {
+export async function lastRequiredFactor(
+  deps: Pick<InteractionDeps, 'factors' | 'organisations' | 'twoFactorExemptions' | 'clock'>,
+  account: Pick<Account, 'id' | 'organisationId'>,
+  factor: FactorRecord,
+): Promise<boolean> {
   const policy = await accountPolicy(deps, account);
   if (policy.mode !== 'required') return false;
   return usableFactors(policy, await deps.factors.findByAccount(account.id)).every((f) => f.id === factor.id);

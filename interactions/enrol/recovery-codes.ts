@@ -7,7 +7,10 @@ type Deps = Pick<InteractionDeps, 'recoveryCodes' | 'hashRecoveryCode' | 'audit'
 
 export async function issueRecoveryCodes(deps: Deps, accountId: string, context: { ip: string; userAgent: string; reason: 'first_factor' | 'regenerated' }): Promise<string[]> {
   const codes = generateRecoveryCodes();
-  await deps.recoveryCodes.replace(accountId, codes.map((c) => deps.hashRecoveryCode(accountId, c)!));
+  await deps.recoveryCodes.replace(
+    accountId,
+    codes.map((c) => deps.hashRecoveryCode(accountId, c)!),
+  );
   await deps.audit.record({ type: 'recovery_codes.generated', accountId, ip: context.ip, userAgent: context.userAgent, details: { reason: context.reason, count: codes.length } });
   return codes;
 }

@@ -34,13 +34,7 @@ export async function totpEnrolmentView(deps: Deps, enrolment: TotpEnrolment, ac
 
 export type TotpConfirmation = { ok: true; factor: FactorRecord } | { ok: false; reason: 'wrong_code' | 'malformed_code' };
 
-export async function confirmTotpEnrolment(
-  deps: Deps,
-  account: Account,
-  enrolment: TotpEnrolment,
-  typed: string,
-  context: { ip: string; userAgent: string },
-): Promise<TotpConfirmation> {
+export async function confirmTotpEnrolment(deps: Deps, account: Account, enrolment: TotpEnrolment, typed: string, context: { ip: string; userAgent: string }): Promise<TotpConfirmation> {
   const secret = deps.box.open(enrolment.secretSealed, totpSecretContext(enrolment.factorId));
   const result = await deps.totp.check(secret, typed);
   if (!result.ok) return { ok: false, reason: result.reason === 'malformed' ? 'malformed_code' : 'wrong_code' };

@@ -19,7 +19,7 @@ export async function registerSecurityKey(
   body: Record<string, unknown>,
   context: AuditContext,
 ): Promise<KeyRegistration> {
-  let verified;
+  let verified: Awaited<ReturnType<typeof deps.webauthn.verifyRegistration>>;
   try {
     verified = await deps.webauthn.verifyRegistration({ binding, response: typeof body['response'] === 'string' ? body['response'] : '' });
   } catch (err) {

@@ -14,7 +14,15 @@ export interface ActivityLine {
 
 export async function recentActivity(deps: Pick<InteractionDeps, 'audit'>, tr: Translator, accountId: string, limit = 20): Promise<ActivityLine[]> {
   const events = await deps.audit.findRecent({ accountId, limit });
-  const format = new Intl.DateTimeFormat(tr.lang === 'en' ? 'en-GB' : tr.lang, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+  const format = new Intl.DateTimeFormat(tr.lang === 'en' ? 'en-GB' : tr.lang, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  });
   return events.map((e) => ({
     what: describeForOwner(tr, e),
     when: format.format(e.at),

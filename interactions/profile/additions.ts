@@ -20,24 +20,71 @@ export function registerProfileAdditions(router: Router, deps: InteractionDeps, 
   const recent = { recent: true };
   router.use(addMethodGuard(deps));
 
-  router.get('/factors/:id/change', get((ctx, v) => showChangeDestination(ctx, deps, v, id(ctx)), recent));
-  router.post('/factors/:id/change/resend', formBody, post((ctx, v) => resendChangeCode(ctx, deps, v, id(ctx)), recent));
-  router.post('/factors/:id/change/old', formBody, post((ctx, v) => confirmOldDestination(ctx, deps, v, id(ctx)), recent));
-  router.post('/factors/:id/change/new', formBody, post((ctx, v) => submitNewDestination(ctx, deps, v, id(ctx)), recent));
-  router.post('/factors/:id/change/confirm', formBody, post((ctx, v) => confirmNewDestination(ctx, deps, v, id(ctx)), recent));
+  router.get(
+    '/factors/:id/change',
+    get((ctx, v) => showChangeDestination(ctx, deps, v, id(ctx)), recent),
+  );
+  router.post(
+    '/factors/:id/change/resend',
+    formBody,
+    post((ctx, v) => resendChangeCode(ctx, deps, v, id(ctx)), recent),
+  );
+  router.post(
+    '/factors/:id/change/old',
+    formBody,
+    post((ctx, v) => confirmOldDestination(ctx, deps, v, id(ctx)), recent),
+  );
+  router.post(
+    '/factors/:id/change/new',
+    formBody,
+    post((ctx, v) => submitNewDestination(ctx, deps, v, id(ctx)), recent),
+  );
+  router.post(
+    '/factors/:id/change/confirm',
+    formBody,
+    post((ctx, v) => confirmNewDestination(ctx, deps, v, id(ctx)), recent),
+  );
 
-  router.get('/two-step/off', get((ctx, v) => showDisable(ctx, deps, v), recent));
-  router.post('/two-step/off', formBody, post((ctx, v) => submitDisable(ctx, deps, v), recent));
-  router.post('/two-step/off/send', formBody, post((ctx, v) => sendDisableCode(ctx, deps, v), recent));
-  router.get('/two-step/off/key', get((ctx, v) => showDisableKey(ctx, deps, v), recent));
-  router.post('/two-step/off/key', formBody, post((ctx, v) => submitDisableKey(ctx, deps, v), recent));
+  router.get(
+    '/two-step/off',
+    get((ctx, v) => showDisable(ctx, deps, v), recent),
+  );
+  router.post(
+    '/two-step/off',
+    formBody,
+    post((ctx, v) => submitDisable(ctx, deps, v), recent),
+  );
+  router.post(
+    '/two-step/off/send',
+    formBody,
+    post((ctx, v) => sendDisableCode(ctx, deps, v), recent),
+  );
+  router.get(
+    '/two-step/off/key',
+    get((ctx, v) => showDisableKey(ctx, deps, v), recent),
+  );
+  router.post(
+    '/two-step/off/key',
+    formBody,
+    post((ctx, v) => submitDisableKey(ctx, deps, v), recent),
+  );
 
-  router.post('/sessions/end-others', formBody, post((ctx, v) => endOtherSessions(ctx, deps, v), recent));
+  router.post(
+    '/sessions/end-others',
+    formBody,
+    post((ctx, v) => endOtherSessions(ctx, deps, v), recent),
+  );
 
   // after the first method, with logoutAfterActivation: the session is already gone
   router.post('/activated', formBody, async (ctx) => {
     deps.csrf.verify(ctx, (ctx.request.body as Record<string, unknown> | undefined)?.['csrf']);
     const tr = translatorFor(ctx, deps.i18n);
-    renderMessage(ctx, deps.views, tr, { title: tr.t('profile_more.activated_title'), paragraphs: [tr.t('policy.signed_out_after_activation')], link: { href: '/account/signin', text: tr.t('profile.sign_in') } }, 200);
+    renderMessage(
+      ctx,
+      deps.views,
+      tr,
+      { title: tr.t('profile_more.activated_title'), paragraphs: [tr.t('policy.signed_out_after_activation')], link: { href: '/account/signin', text: tr.t('profile.sign_in') } },
+      200,
+    );
   });
 }

@@ -26,7 +26,12 @@ export interface ProfileViewer {
 /** The signed-in viewer, or undefined after redirecting the browser to sign in. */
 export async function requireViewer(ctx: Context, deps: InteractionDeps, opts: { recent?: boolean } = {}): Promise<ProfileViewer | undefined> {
   const { config, clock } = deps;
-  const session = await touchSession(ctx, deps.provider(), { idleLimits: deps.sessionIdle, maxSeconds: config.session.maxSeconds, secureCookies: config.secureCookies, nowSeconds: () => Math.floor(clock.now() / 1000) });
+  const session = await touchSession(ctx, deps.provider(), {
+    idleLimits: deps.sessionIdle,
+    maxSeconds: config.session.maxSeconds,
+    secureCookies: config.secureCookies,
+    nowSeconds: () => Math.floor(clock.now() / 1000),
+  });
   const account = session ? await deps.accounts.findById(session.accountId) : undefined;
   const returnTo = ctx.method === 'GET' ? ctx.originalUrl : '/account';
   if (!session || !account || account.disabledAt) {

@@ -57,7 +57,12 @@ function render(ctx: Context, deps: InteractionDeps, tr: Translator, factor: Fac
         ? {
             intro: tr.t(`profile_more.change_new_intro_${factor.kind}`),
             action: `${base}/new`,
-            ask: { label: tr.t(`profile_more.change_new_label_${factor.kind}`), type: factor.kind === 'email' ? 'email' : 'tel', hint: factor.kind === 'sms' ? tr.t('profile.add_sms_hint') : undefined, value: form.value },
+            ask: {
+              label: tr.t(`profile_more.change_new_label_${factor.kind}`),
+              type: factor.kind === 'email' ? 'email' : 'tel',
+              hint: factor.kind === 'sms' ? tr.t('profile.add_sms_hint') : undefined,
+              value: form.value,
+            },
           }
         : { intro: tr.t('profile_more.change_code_intro', { destination: mask(factor.kind, pending.destination!), seconds }), action: `${base}/confirm`, resendAction: `${base}/resend` };
   renderPage(ctx, deps.views, tr, 'profile-code', { title: heading, heading, csrf: deps.csrf.token(ctx), ...page, ...form }, form.status ?? 200);
@@ -132,7 +137,13 @@ export async function confirmNewDestination(ctx: Context, deps: InteractionDeps,
   if (problem) return render(ctx, deps, tr, factor, pending, problem);
   await deps.factors.updateDestination(viewer.account.id, factor.id, pending.destination);
   await deps.store.del(pendingKey(viewer));
-  await deps.audit.record({ type: 'factor.updated', accountId: viewer.account.id, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { kind: factor.kind, factorId: factor.id, change: 'destination' } });
+  await deps.audit.record({
+    type: 'factor.updated',
+    accountId: viewer.account.id,
+    ip: ctx.ip,
+    userAgent: ctx.get('user-agent'),
+    details: { kind: factor.kind, factorId: factor.id, change: 'destination' },
+  });
   await profileFlash(deps.store, viewer.session.uid).set(tr.t(`profile_more.changed_${factor.kind}`, { destination: pending.destination }));
   back(ctx);
 }

@@ -21,7 +21,14 @@ export async function afterEnrolment(ctx: Context, deps: InteractionDeps, viewer
   if (codes) {
     const notice = signOut ? tr.t('policy.enabled_sign_in_again') : tr.t('enrol.enabled');
     // after a sign-out there is no session to stay in: no idle warning on this last page
-    return renderPage(ctx, deps.views, tr, 'recovery-codes', { title: tr.t('enrol.codes_title'), notice, codes, action: signOut ? '/account/activated' : '/account/done', csrf: deps.csrf.token(ctx), ...(signOut ? { sessionWarning: undefined } : {}) });
+    return renderPage(ctx, deps.views, tr, 'recovery-codes', {
+      title: tr.t('enrol.codes_title'),
+      notice,
+      codes,
+      action: signOut ? '/account/activated' : '/account/done',
+      csrf: deps.csrf.token(ctx),
+      ...(signOut ? { sessionWarning: undefined } : {}),
+    });
   }
   await profileFlash(deps.store, viewer.session.uid).set(added);
   ctx.status = 303;

@@ -24,11 +24,7 @@ const date = (tr: Translator, d: Date | null) => (d ? formatDate(tr, d) : undefi
 export async function showProfile(ctx: Context, deps: InteractionDeps, viewer: ProfileViewer): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n);
   const { account } = viewer;
-  const [factors, unusedCodes, flash] = await Promise.all([
-    deps.factors.findByAccount(account.id),
-    deps.recoveryCodes.countUnused(account.id),
-    profileFlash(deps.store, viewer.session.uid).take(),
-  ]);
+  const [factors, unusedCodes, flash] = await Promise.all([deps.factors.findByAccount(account.id), deps.recoveryCodes.countUnused(account.id), profileFlash(deps.store, viewer.session.uid).take()]);
   renderPage(ctx, deps.views, tr, 'profile', {
     title: tr.t('profile.title'),
     wide: true,

@@ -21,9 +21,20 @@ type Handler = (act: (ctx: Context, viewer: ProfileViewer) => Promise<void>, opt
 
 /** The profile's password and e-mail routes (router.ts adds them with one line). */
 export function passwordRoutes(router: Router, deps: InteractionDeps, h: { get: Handler; post: Handler; formBody: Middleware }): void {
-  router.get('/password', h.get((ctx, viewer) => showChangePassword(ctx, deps, viewer), { recent: true }));
-  router.post('/password', h.formBody, h.post((ctx, viewer) => submitChangePassword(ctx, deps, viewer), { recent: true }));
-  router.post('/confirm-email', h.formBody, h.post((ctx, viewer) => sendConfirmation(ctx, deps, viewer)));
+  router.get(
+    '/password',
+    h.get((ctx, viewer) => showChangePassword(ctx, deps, viewer), { recent: true }),
+  );
+  router.post(
+    '/password',
+    h.formBody,
+    h.post((ctx, viewer) => submitChangePassword(ctx, deps, viewer), { recent: true }),
+  );
+  router.post(
+    '/confirm-email',
+    h.formBody,
+    h.post((ctx, viewer) => sendConfirmation(ctx, deps, viewer)),
+  );
 }
 
 function form(tr: Translator, viewer: ProfileViewer): RecoveryPage {

@@ -38,7 +38,12 @@ export async function profileAdditions(deps: InteractionDeps, viewer: ProfileVie
   const offered = offeredKinds(deps, policy);
   const notes: string[] = [];
   if (policy.mode === 'off') notes.push(tr.t('profile_more.policy_off'));
-  if (policy.mode === 'required') notes.push(policy.mandatoryFrom && policy.mandatoryFrom.getTime() > deps.clock.now() ? tr.t('profile_more.policy_required_from', { date: policyDate(tr, policy.mandatoryFrom) }) : tr.t('profile_more.policy_required'));
+  if (policy.mode === 'required')
+    notes.push(
+      policy.mandatoryFrom && policy.mandatoryFrom.getTime() > deps.clock.now()
+        ? tr.t('profile_more.policy_required_from', { date: policyDate(tr, policy.mandatoryFrom) })
+        : tr.t('profile_more.policy_required'),
+    );
   if (policy.mode !== 'off' && policy.oneCodeMethod) notes.push(tr.t('profile_more.policy_one_code'));
   if (policy.mode !== 'off' && policy.logoutAfterActivation && factors.length === 0) notes.push(tr.t('policy.will_sign_out'));
   return {

@@ -40,7 +40,10 @@ export function createProfileRouter(deps: InteractionDeps) {
   const param = (ctx: Context) => String((ctx.params as Record<string, string>)['id'] ?? '');
   registerProfileAdditions(router, deps, { get, post, formBody });
 
-  router.get('/', get((ctx, viewer) => showProfile(ctx, deps, viewer)));
+  router.get(
+    '/',
+    get((ctx, viewer) => showProfile(ctx, deps, viewer)),
+  );
   router.get('/signin', (ctx) => startSignIn(ctx, deps, { returnTo: '/account' }));
   router.get('/callback', (ctx) => finishSignIn(ctx, deps));
   router.get('/signed-out', (ctx) => {
@@ -48,20 +51,65 @@ export function createProfileRouter(deps: InteractionDeps) {
     renderMessage(ctx, deps.views, tr, { title: tr.t('profile.signed_out_title'), paragraphs: [tr.t('profile.signed_out')], link: { href: '/account/signin', text: tr.t('profile.sign_in') } }, 200);
   });
 
-  router.get('/add/totp', get((ctx, viewer) => showAddTotp(ctx, deps, viewer), { recent: true }));
-  router.post('/add/totp', formBody, post((ctx, viewer) => submitAddTotp(ctx, deps, viewer), { recent: true }));
-  router.get('/add/webauthn', get((ctx, viewer) => showAddWebAuthn(ctx, deps, viewer), { recent: true }));
-  router.post('/add/webauthn', formBody, post((ctx, viewer) => submitAddWebAuthn(ctx, deps, viewer), { recent: true }));
+  router.get(
+    '/add/totp',
+    get((ctx, viewer) => showAddTotp(ctx, deps, viewer), { recent: true }),
+  );
+  router.post(
+    '/add/totp',
+    formBody,
+    post((ctx, viewer) => submitAddTotp(ctx, deps, viewer), { recent: true }),
+  );
+  router.get(
+    '/add/webauthn',
+    get((ctx, viewer) => showAddWebAuthn(ctx, deps, viewer), { recent: true }),
+  );
+  router.post(
+    '/add/webauthn',
+    formBody,
+    post((ctx, viewer) => submitAddWebAuthn(ctx, deps, viewer), { recent: true }),
+  );
   for (const channel of ['email', 'sms'] as const) {
-    router.get(`/add/${channel}`, get((ctx, viewer) => showAddDestination(ctx, deps, viewer, channel), { recent: true }));
-    router.post(`/add/${channel}`, formBody, post((ctx, viewer) => submitDestination(ctx, deps, viewer, channel), { recent: true }));
-    router.post(`/add/${channel}/resend`, formBody, post((ctx, viewer) => resendDestinationCode(ctx, deps, viewer, channel), { recent: true }));
-    router.post(`/add/${channel}/confirm`, formBody, post((ctx, viewer) => confirmDestination(ctx, deps, viewer, channel), { recent: true }));
+    router.get(
+      `/add/${channel}`,
+      get((ctx, viewer) => showAddDestination(ctx, deps, viewer, channel), { recent: true }),
+    );
+    router.post(
+      `/add/${channel}`,
+      formBody,
+      post((ctx, viewer) => submitDestination(ctx, deps, viewer, channel), { recent: true }),
+    );
+    router.post(
+      `/add/${channel}/resend`,
+      formBody,
+      post((ctx, viewer) => resendDestinationCode(ctx, deps, viewer, channel), { recent: true }),
+    );
+    router.post(
+      `/add/${channel}/confirm`,
+      formBody,
+      post((ctx, viewer) => confirmDestination(ctx, deps, viewer, channel), { recent: true }),
+    );
   }
-  router.post('/factors/:id/preferred', formBody, post((ctx, viewer) => makePreferred(ctx, deps, viewer, param(ctx))));
-  router.post('/factors/:id/rename', formBody, post((ctx, viewer) => renameFactor(ctx, deps, viewer, param(ctx))));
-  router.post('/factors/:id/remove', formBody, post((ctx, viewer) => removeFactor(ctx, deps, viewer, param(ctx)), { recent: true }));
-  router.post('/recovery-codes', formBody, post((ctx, viewer) => regenerateRecoveryCodes(ctx, deps, viewer), { recent: true }));
+  router.post(
+    '/factors/:id/preferred',
+    formBody,
+    post((ctx, viewer) => makePreferred(ctx, deps, viewer, param(ctx))),
+  );
+  router.post(
+    '/factors/:id/rename',
+    formBody,
+    post((ctx, viewer) => renameFactor(ctx, deps, viewer, param(ctx))),
+  );
+  router.post(
+    '/factors/:id/remove',
+    formBody,
+    post((ctx, viewer) => removeFactor(ctx, deps, viewer, param(ctx)), { recent: true }),
+  );
+  router.post(
+    '/recovery-codes',
+    formBody,
+    post((ctx, viewer) => regenerateRecoveryCodes(ctx, deps, viewer), { recent: true }),
+  );
   passwordRoutes(router, deps, { get, post, formBody }); // change password, confirm the e-mail address
   registerDeviceRoutes(router, deps, post);
   // back to the profile after a page of news

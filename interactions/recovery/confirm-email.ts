@@ -58,5 +58,9 @@ export async function submitConfirmEmail(ctx: Context, deps: InteractionDeps, to
   if (changed) await deps.audit.record({ type: 'email.confirmed', accountId, ...requestContext(ctx), details: { email: data['email'] } });
   const account = await deps.accounts.findById(accountId);
   if (!account?.emailVerified) return renderLinkProblem(ctx, deps, tr, { ok: false, reason: 'unknown' });
-  renderRecovery(ctx, deps, tr, { title: tr.t('confirm_email.done_title'), paragraphs: [tr.t('confirm_email.done', { email: account.email })], link: { href: '/account', text: tr.t('confirm_email.go_profile') } });
+  renderRecovery(ctx, deps, tr, {
+    title: tr.t('confirm_email.done_title'),
+    paragraphs: [tr.t('confirm_email.done', { email: account.email })],
+    link: { href: '/account', text: tr.t('confirm_email.go_profile') },
+  });
 }

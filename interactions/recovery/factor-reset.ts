@@ -164,11 +164,25 @@ async function cancelTarget(ctx: Context, deps: InteractionDeps, tr: Translator,
     return undefined;
   }
   if (reset.doneAt) {
-    renderRecovery(ctx, deps, tr, { title: tr.t('reset.cancel_too_late_title'), paragraphs: [tr.t('reset.cancel_too_late', { date: describeTime(tr, reset.doneAt) }), tr.t('reset.cancel_too_late_next')], link: { href: '/account', text: tr.t('recovery.sign_in') } }, 409);
+    renderRecovery(
+      ctx,
+      deps,
+      tr,
+      {
+        title: tr.t('reset.cancel_too_late_title'),
+        paragraphs: [tr.t('reset.cancel_too_late', { date: describeTime(tr, reset.doneAt) }), tr.t('reset.cancel_too_late_next')],
+        link: { href: '/account', text: tr.t('recovery.sign_in') },
+      },
+      409,
+    );
     return undefined;
   }
   if (reset.cancelledAt) {
-    renderRecovery(ctx, deps, tr, { title: tr.t('reset.cancelled_title'), paragraphs: [tr.t('reset.cancelled'), tr.t('reset.cancelled_next')], link: { href: '/recovery/forgot', text: tr.t('not_me.new_password') } });
+    renderRecovery(ctx, deps, tr, {
+      title: tr.t('reset.cancelled_title'),
+      paragraphs: [tr.t('reset.cancelled'), tr.t('reset.cancelled_next')],
+      link: { href: '/recovery/forgot', text: tr.t('not_me.new_password') },
+    });
     return undefined;
   }
   return reset;
@@ -197,7 +211,11 @@ export async function submitCancelReset(ctx: Context, deps: InteractionDeps, tok
     return;
   }
   await deps.audit.record({ type: 'factor.reset_cancelled', accountId: record.accountId, ...requestContext(ctx), details: { resetId: reset.id } });
-  renderRecovery(ctx, deps, tr, { title: tr.t('reset.cancelled_title'), paragraphs: [tr.t('reset.cancelled'), tr.t('reset.cancelled_next')], link: { href: '/recovery/forgot', text: tr.t('not_me.new_password') } });
+  renderRecovery(ctx, deps, tr, {
+    title: tr.t('reset.cancelled_title'),
+    paragraphs: [tr.t('reset.cancelled'), tr.t('reset.cancelled_next')],
+    link: { href: '/recovery/forgot', text: tr.t('not_me.new_password') },
+  });
 }
 
 /** For My profile: a scheduled reset of this account, said in one sentence; undefined when there is none. */

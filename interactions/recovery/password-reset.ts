@@ -92,13 +92,21 @@ export async function submitPasswordReset(ctx: Context, deps: InteractionDeps, t
   if (!account || account.disabledAt) return renderLinkProblem(ctx, deps, tr, { ok: false, reason: 'unknown' });
   const password = formField(ctx, 'password');
   const problem = checkNewPassword(password, { email: account.email });
-  if (problem) return renderRecovery(ctx, deps, tr, { ...newPasswordForm(tr, token, account.email, record.purpose), error: tr.t(`password_change.${problem}`, { min: passwordLimits.min, max: passwordLimits.max }) }, 400);
+  if (problem)
+    return renderRecovery(
+      ctx,
+      deps,
+      tr,
+      { ...newPasswordForm(tr, token, account.email, record.purpose), error: tr.t(`password_change.${problem}`, { min: passwordLimits.min, max: passwordLimits.max }) },
+      400,
+    );
   const taken = await deps.links.take(token);
   if (!taken.ok) return renderLinkProblem(ctx, deps, tr, taken);
   await deps.accounts.savePasswordHash(account.id, await deps.hasher.hash(password));
   if (record.purpose === 'invitation') {
     // the link reached the address: it is confirmed; the user knows what they just did (no security e-mail)
-    if (await deps.accounts.markEmailVerified(account.id, account.email)) await deps.audit.record({ type: 'email.confirmed', accountId: account.id, ...requestContext(ctx), details: { via: 'invitation' } });
+    if (await deps.accounts.markEmailVerified(account.id, account.email))
+      await deps.audit.record({ type: 'email.confirmed', accountId: account.id, ...requestContext(ctx), details: { via: 'invitation' } });
     await deps.audit.record({ type: 'password.changed', accountId: account.id, ...requestContext(ctx), details: { via: 'invitation', notified: true } });
   } else {
     await signOutEverywhere(deps, account.id, 'password_changed', requestContext(ctx));

@@ -91,7 +91,8 @@ function whatHappened(tr: Translator, type: AuditEventType, details: Record<stri
     case 'factor.disabled_by_admin': {
       // the exemption ends at midnight UTC of a day when the console set it: say the day, in UTC
       const until = typeof details['until'] === 'string' ? new Date(details['until']) : undefined;
-      const ends = until && !Number.isNaN(until.getTime()) ? tr.t('security_email.disabled_by_admin_until', { date: formatDate(tr, until, { timeZone: 'UTC' }) }) : tr.t('security_email.disabled_by_admin_open');
+      const ends =
+        until && !Number.isNaN(until.getTime()) ? tr.t('security_email.disabled_by_admin_until', { date: formatDate(tr, until, { timeZone: 'UTC' }) }) : tr.t('security_email.disabled_by_admin_open');
       return { subject: tr.t('security_email.subject_disabled_by_admin', { product }), what: [tr.t('security_email.disabled_by_admin'), ends, tr.t('security_email.disabled_by_admin_profile')] };
     }
     case 'password.changed':

@@ -184,7 +184,13 @@ export function registerEnrolRoutes(router: Router, deps: InteractionDeps, signI
     if (offer.kind !== 'email' && offer.kind !== 'sms') return again(ctx, details);
     const to = offer.kind === 'email' ? step.account.email : offer.progress.destination;
     if (!to) return again(ctx, details);
-    const problem = await sendCode(ctx, deps, tr, { binding: codeBinding(details, offer.kind), accountId: step.account.id, channel: offer.kind, to, client: await clientName(deps, details.params['client_id']) });
+    const problem = await sendCode(ctx, deps, tr, {
+      binding: codeBinding(details, offer.kind),
+      accountId: step.account.id,
+      channel: offer.kind,
+      to,
+      client: await clientName(deps, details.params['client_id']),
+    });
     return showOtherEnrolment(ctx, deps, details, step, offer, problem ? { error: problem, status: 429 } : { notice: tr.t('mfa.code_sent_again'), status: 200 });
   });
 

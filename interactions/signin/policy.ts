@@ -26,9 +26,7 @@ import { registerEnrolRoutes } from './enrol-methods.js';
 import type { SignInState } from './state.js';
 import { nextStep, type Step } from './steps.js';
 
-export type PolicyStep =
-  | { step: 'invite'; state: SignInState; account: Account; from: Date }
-  | { step: 'refused'; state: SignInState; account: Account };
+export type PolicyStep = { step: 'invite'; state: SignInState; account: Account; from: Date } | { step: 'refused'; state: SignInState; account: Account };
 
 /** What the user decided in this sign-in about setting up a second factor (kept beside the sign-in state). */
 export interface EnrolProgress {

@@ -40,9 +40,13 @@ async function rememberDays(deps: InteractionDeps, account: Pick<Account, 'organ
 function freshFactorDemanded(details: InteractionDetails): boolean {
   const p = details.params as Record<string, unknown>;
   return (
-    String(p['acr_values'] ?? '').split(' ').includes(acr.mfa) ||
+    String(p['acr_values'] ?? '')
+      .split(' ')
+      .includes(acr.mfa) ||
     (p['max_age'] !== undefined && p['max_age'] !== '') ||
-    String(p['prompt'] ?? '').split(' ').includes('login')
+    String(p['prompt'] ?? '')
+      .split(' ')
+      .includes('login')
   );
 }
 
@@ -102,7 +106,8 @@ export async function afterSecondFactor(ctx: Context, deps: InteractionDeps, det
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   if (body['remember'] !== 'yes') {
     // a cookie whose device can never be honoured again has said what it had to say
-    if (state.device?.reason === 'forgotten' || state.device?.reason === 'expired') ctx.cookies.set(deps.devices.cookieName(state.accountId), null, { path: '/', secure: deps.config.secureCookies, overwrite: true });
+    if (state.device?.reason === 'forgotten' || state.device?.reason === 'expired')
+      ctx.cookies.set(deps.devices.cookieName(state.accountId), null, { path: '/', secure: deps.config.secureCookies, overwrite: true });
     return;
   }
   const account = await deps.accounts.findById(state.accountId);

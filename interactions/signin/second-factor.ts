@@ -31,8 +31,6 @@ interface PageForm {
   status?: number;
 }
 
-
-
 const masked = (f: FactorRecord) => factorOf(f.kind).maskDestination?.(f.destination ?? '') ?? '';
 
 /**

@@ -49,7 +49,12 @@ function isStepUp(details: InteractionDetails): boolean {
 }
 
 async function demandsSecondFactor(deps: InteractionDeps, details: InteractionDetails): Promise<boolean> {
-  if (String(details.params['acr_values'] ?? '').split(' ').includes(acr.mfa)) return true;
+  if (
+    String(details.params['acr_values'] ?? '')
+      .split(' ')
+      .includes(acr.mfa)
+  )
+    return true;
   const clientId = details.params['client_id'];
   const client = typeof clientId === 'string' ? await deps.provider().Client.find(clientId) : undefined;
   return client?.metadata()['require_mfa'] === true;

@@ -31,7 +31,9 @@ export function clientView(r: ClientRecord) {
     token_endpoint_auth_method: String(m['token_endpoint_auth_method'] ?? 'client_secret_basic'),
     first_party: r.firstParty,
     require_mfa: m['require_mfa'] === true,
-    admin_api: String(m['scope'] ?? '').split(' ').includes('admin'),
+    admin_api: String(m['scope'] ?? '')
+      .split(' ')
+      .includes('admin'),
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
   };

@@ -1,7 +1,7 @@
 // Admin API errors: JSON in one shape, { error, error_description, fields? }, with the right
 // status. Bad input is 400 with a message per field; unknown ids 404; conflicts 409.
 import type { Middleware } from 'koa';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 
@@ -24,7 +24,7 @@ export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.join('.') : '(body)';
-    (fields[key] ??= []).push(issue.message);
+    fields[key] = [...(fields[key] ?? []), issue.message];
   }
   return fields;
 }

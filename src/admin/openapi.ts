@@ -119,10 +119,7 @@ export function openApiDocument(issuer: string) {
         get: {
           summary: 'Query the audit log, newest first (an org_admin sees their own organisation only)',
           operationId: 'queryAudit',
-          parameters: [
-            ...Object.entries((schema(auditQuery, 'input') as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', schema: s })),
-            ...pageParams,
-          ],
+          parameters: [...Object.entries((schema(auditQuery, 'input') as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', schema: s })), ...pageParams],
           responses: { '200': { description: 'a page of events', ...json('AuditEventPage') }, ...errors },
         },
       },
@@ -142,7 +139,11 @@ export function openApiDocument(issuer: string) {
       },
       '/users/{userId}': {
         parameters: [userIdParam],
-        get: { summary: 'Read a user with their enrolled methods (never secrets)', operationId: 'getUser', responses: { '200': { description: 'the user', ...json('UserDetail') }, ...errors, '404': notYours } },
+        get: {
+          summary: 'Read a user with their enrolled methods (never secrets)',
+          operationId: 'getUser',
+          responses: { '200': { description: 'the user', ...json('UserDetail') }, ...errors, '404': notYours },
+        },
         patch: {
           summary: 'Rename, disable or enable (disabling signs out everywhere), set roles (admin only)',
           operationId: 'updateUser',
@@ -154,7 +155,12 @@ export function openApiDocument(issuer: string) {
       '/users/{userId}/sign-out': userAction('Sign a user out everywhere (sessions, grants, tokens) and forget their devices', 'signOutUser', 'Reason'),
       '/users/{userId}/devices/forget': userAction('Forget every remembered device of a user', 'forgetUserDevices'),
       '/users/{userId}/confirmation-email': userAction('Send the e-mail confirmation link again', 'sendConfirmation', undefined, { code: '200', schema: 'ConfirmationOutcome' }),
-      '/users/{userId}/two-factor/reset': userAction('Reset (turn off) two-step verification: every method and recovery code removed, signed out; the user is told by e-mail', 'resetTwoFactor', 'Reason', { code: '200', schema: 'ResetOutcome' }),
+      '/users/{userId}/two-factor/reset': userAction(
+        'Reset (turn off) two-step verification: every method and recovery code removed, signed out; the user is told by e-mail',
+        'resetTwoFactor',
+        'Reason',
+        { code: '200', schema: 'ResetOutcome' },
+      ),
       '/users/{userId}/two-factor/disable': userAction(
         "Disable two-step verification: every method and recovery code removed, signed out, and the user exempt from the organisation's required policy until `until` (or until the exemption is ended); they sign in with the password alone, and are told by e-mail",
         'disableTwoFactor',
@@ -179,7 +185,7 @@ export function openApiDocument(issuer: string) {
       },
       '/users/bulk/two-factor/reset': {
         post: {
-          summary: "Reset two-step verification for every user of an organisation who has it (dry run by default; a reason is required for the real run)",
+          summary: 'Reset two-step verification for every user of an organisation who has it (dry run by default; a reason is required for the real run)',
           operationId: 'bulkResetTwoFactor',
           requestBody: { required: true, ...json('BulkRequest') },
           responses: { '200': { description: 'who would be affected, or who was', ...json('BulkResult') }, ...errors },
@@ -187,7 +193,7 @@ export function openApiDocument(issuer: string) {
       },
       '/users/bulk/two-factor/disable': {
         post: {
-          summary: "Disable two-step verification for every user of an organisation not exempt yet (dry run by default; a reason is required for the real run)",
+          summary: 'Disable two-step verification for every user of an organisation not exempt yet (dry run by default; a reason is required for the real run)',
           operationId: 'bulkDisableTwoFactor',
           requestBody: { required: true, ...json('BulkDisableRequest') },
           responses: { '200': { description: 'who would be affected, or who was', ...json('BulkResult') }, ...errors },
@@ -209,7 +215,11 @@ export function openApiDocument(issuer: string) {
       },
       '/organisations/{organisationId}': {
         parameters: [organisationIdParam],
-        get: { summary: 'Read an organisation and its 2FA policy', operationId: 'getOrganisation', responses: { '200': { description: 'the organisation', ...json('Organisation') }, ...errors, '404': error('no such organisation (or not yours)') } },
+        get: {
+          summary: 'Read an organisation and its 2FA policy',
+          operationId: 'getOrganisation',
+          responses: { '200': { description: 'the organisation', ...json('Organisation') }, ...errors, '404': error('no such organisation (or not yours)') },
+        },
         patch: {
           summary: 'Rename an organisation or change its 2FA policy; fields left out keep their value',
           operationId: 'updateOrganisation',
@@ -222,7 +232,12 @@ export function openApiDocument(issuer: string) {
         post: {
           summary: 'Rotate the secret; the new one is in the response, once',
           operationId: 'rotateClientSecret',
-          responses: { '200': { description: 'the client with its new secret', ...json('ClientWithSecret') }, ...errors, '404': error('no such client'), '409': error('a public client has no secret') },
+          responses: {
+            '200': { description: 'the client with its new secret', ...json('ClientWithSecret') },
+            ...errors,
+            '404': error('no such client'),
+            '409': error('a public client has no secret'),
+          },
         },
       },
     },

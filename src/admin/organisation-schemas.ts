@@ -9,7 +9,7 @@ export const policyInput = z
     one_code_method: z.boolean().meta({ description: 'at most one of e-mail and SMS codes at a time' }),
     mandatory_from: z.iso.datetime({ offset: true }).nullable().meta({ description: 'with mode required: enforced from this moment; before it a banner invites set-up' }),
     remember_device_days: z.number().int().min(0).max(90).meta({ description: '"Remember this device" for this many days; 0 hides it' }),
-    remember_ip_rule: z.enum(rememberIpRules).meta({ description: 'how a remembered device\'s IP address must match: exact, same network prefix, or ignore' }),
+    remember_ip_rule: z.enum(rememberIpRules).meta({ description: "how a remembered device's IP address must match: exact, same network prefix, or ignore" }),
     reset_cooloff_seconds: z.number().int().min(0).max(2_592_000).meta({ description: 'a self-service 2FA reset takes effect after this long (0: at once)' }),
     logout_after_activation: z.boolean().meta({ description: 'end the session after a user activates their first second factor' }),
     max_wrong_codes: z.number().int().min(1).max(20).nullable().meta({ description: "wrong codes allowed in one sign-in; null: the server's SIGNIN_MAX_WRONG_CODES" }),

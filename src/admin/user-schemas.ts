@@ -29,14 +29,17 @@ export const userQuery = z
     organisation_id: z.uuid().optional(),
     status: z.enum(['active', 'disabled']).optional(),
     email_verified: z.enum(['true', 'false']).optional(),
-    two_factor: z.enum(['enrolled', 'none', 'exempt']).optional().meta({ description: 'enrolled: has a second factor; none: has none; exempt: an administrator exempted them from a required policy (in effect now)' }),
+    two_factor: z
+      .enum(['enrolled', 'none', 'exempt'])
+      .optional()
+      .meta({ description: 'enrolled: has a second factor; none: has none; exempt: an administrator exempted them from a required policy (in effect now)' }),
   })
   .strict();
 
 export const reasonBody = z.object({ reason }).strict();
 export const bulkBody = z
   .object({
-    organisation_id: z.uuid().optional().meta({ description: "the organisation (an org_admin: their own, the default); an admin without it: every organisation" }),
+    organisation_id: z.uuid().optional().meta({ description: 'the organisation (an org_admin: their own, the default); an admin without it: every organisation' }),
     dry_run: z.boolean().default(true).meta({ description: 'true (the default): only list who would be affected' }),
     reason: reason.optional(),
   })
@@ -50,7 +53,7 @@ const until = z.iso
 export const disableTwoFactorBody = z.object({ reason, until }).strict();
 export const bulkDisableBody = z
   .object({
-    organisation_id: z.uuid().optional().meta({ description: "the organisation (an org_admin: their own, the default); an admin must give one" }),
+    organisation_id: z.uuid().optional().meta({ description: 'the organisation (an org_admin: their own, the default); an admin must give one' }),
     dry_run: z.boolean().default(true).meta({ description: 'true (the default): only list who would be affected' }),
     reason: reason.optional().meta({ description: 'why: kept in the audit log with who did it; required when dry_run is false' }),
     until,

@@ -11,10 +11,7 @@ export interface RefreshingCache<V> {
   invalidate(key?: string): void;
 }
 
-export function createRefreshingCache<V>(
-  load: (key: string) => Promise<V | undefined>,
-  opts: { ttlMs: number; now: () => number; maxEntries?: number; keepMisses?: boolean },
-): RefreshingCache<V> {
+export function createRefreshingCache<V>(load: (key: string) => Promise<V | undefined>, opts: { ttlMs: number; now: () => number; maxEntries?: number; keepMisses?: boolean }): RefreshingCache<V> {
   const maxEntries = opts.maxEntries ?? 1000;
   const entries = new Map<string, { value: V | undefined; at: number }>();
   let generation = 0;

@@ -4,7 +4,6 @@
 import { AppError } from '../errors.js';
 import { redirectUriProblem } from '../oidc/redirect-uris.js';
 
-
 export const grantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
 

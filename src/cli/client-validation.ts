@@ -51,10 +51,7 @@ const noSessions = { secondsFor: () => 1, prepare: async () => 1 };
  * Throws invalid_input with oidc-provider's description when it refuses the metadata. Needs no
  * database, so the CLI runs it while the database opens.
  */
-export async function validateClientMetadata(
-  deps: { config: Config; clock: Clock; log: Logger },
-  metadata: Record<string, unknown> & { client_id: string },
-): Promise<void> {
+export async function validateClientMetadata(deps: { config: Config; clock: Clock; log: Logger }, metadata: Record<string, unknown> & { client_id: string }): Promise<void> {
   const provider = createProvider({
     ...deps,
     Adapter: createAdapterClass(createMemoryStore(deps.clock), { findMetadata: async () => undefined }, createSecretBox(randomBytes(32))),

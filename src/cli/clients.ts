@@ -24,7 +24,9 @@ function summary(record: ClientRecord) {
     redirect_uris: list(m['redirect_uris']),
     post_logout_redirect_uris: list(m['post_logout_redirect_uris']),
     require_mfa: m['require_mfa'] === true,
-    admin_api: String(m['scope'] ?? '').split(' ').includes('admin'),
+    admin_api: String(m['scope'] ?? '')
+      .split(' ')
+      .includes('admin'),
     created_at: record.createdAt.toISOString(),
     updated_at: record.updatedAt.toISOString(),
   };

@@ -56,7 +56,14 @@ export const clientDraftOf = (c: Declaration['clients'][number]) => draftFromInp
 /** A stored client in the file's form (no secret): what export writes and apply compares. */
 export const clientToInput = (r: ClientRecord): Declaration['clients'][number] => ({ client_id: r.clientId, ...inputOf(r) });
 
-const sorted = (o: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
+const sorted = (o: Record<string, unknown>) =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    ),
+  );
 
 /** Parse and check a whole file; AppError invalid_input naming the entry and field at fault. */
 export function parseDeclaration(data: unknown): Declaration {

@@ -79,11 +79,20 @@ Example:
       return;
     }
     if (activationDelaySeconds < refresh) {
-      println(io.stderr, `Warning: the new keys sign in ${activationDelaySeconds} s, before every replica has reloaded the keys (every ${refresh} s): a relying party may meet a kid it cannot find yet.`);
+      println(
+        io.stderr,
+        `Warning: the new keys sign in ${activationDelaySeconds} s, before every replica has reloaded the keys (every ${refresh} s): a relying party may meet a kid it cannot find yet.`,
+      );
     }
     const first = keys[0]!;
     println(io.stdout, `New signing keys, published now, signing from ${formatTime(first.signsFrom)} (in ${activationDelaySeconds} s):`);
-    println(io.stdout, table(['KID', 'ALG'], keys.map((k) => [k.kid, k.alg]).map((r) => r.map(String))).replace(/^/gm, '  '));
+    println(
+      io.stdout,
+      table(
+        ['KID', 'ALG'],
+        keys.map((k) => [k.kid, k.alg]).map((r) => r.map(String)),
+      ).replace(/^/gm, '  '),
+    );
     println(
       io.stdout,
       replaced
@@ -117,7 +126,13 @@ Example:
       println(io.stdout, 'No signing keys yet: the server creates them at its first start (or run: twofold keys rotate).');
       return;
     }
-    println(io.stdout, table(['KID', 'ALG', 'STATE', 'CREATED'], keys.map((k) => [k.kid, k.alg, describeState(k), formatTime(k.createdAt)])));
+    println(
+      io.stdout,
+      table(
+        ['KID', 'ALG', 'STATE', 'CREATED'],
+        keys.map((k) => [k.kid, k.alg, describeState(k), formatTime(k.createdAt)]),
+      ),
+    );
   },
 };
 

@@ -32,7 +32,10 @@ export function parseMandatoryFrom(value: string): Date | null {
 }
 
 export function parseAllowed(value: string): PolicyFactorKind[] {
-  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   if (!kinds.length) throw usageError(`--allowed needs at least one of ${factorKinds.join(', ')}`);
   for (const k of kinds) oneOf('allowed', k, factorKinds);
   return [...new Set(kinds)] as PolicyFactorKind[];
@@ -53,8 +56,7 @@ export function policyChange(args: ParsedCommandArgs): Partial<TwoFactorPolicy> 
   // "default" goes back to the server's setting
   if (v('max-wrong-codes') !== undefined) change.maxWrongCodes = v('max-wrong-codes') === 'default' ? null : int('max-wrong-codes', v('max-wrong-codes')!, 1, 20);
   if (v('code-ttl-seconds') !== undefined) change.codeTtlSeconds = v('code-ttl-seconds') === 'default' ? null : int('code-ttl-seconds', v('code-ttl-seconds')!, 30, 900);
-  if (v('session-idle-seconds') !== undefined)
-    change.sessionIdleSeconds = v('session-idle-seconds') === 'default' ? null : int('session-idle-seconds', v('session-idle-seconds')!, 60, 86_400);
+  if (v('session-idle-seconds') !== undefined) change.sessionIdleSeconds = v('session-idle-seconds') === 'default' ? null : int('session-idle-seconds', v('session-idle-seconds')!, 60, 86_400);
   return change;
 }
 

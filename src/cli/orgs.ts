@@ -61,7 +61,13 @@ const list: Command = {
       println(io.stdout, 'No organisations yet. Create one with: twofold orgs create --slug SLUG --name NAME');
       return;
     }
-    println(io.stdout, table(['SLUG', 'NAME', 'ID', 'CREATED'], orgs.map((o) => [o.slug, o.name, o.id, formatTime(o.createdAt)])));
+    println(
+      io.stdout,
+      table(
+        ['SLUG', 'NAME', 'ID', 'CREATED'],
+        orgs.map((o) => [o.slug, o.name, o.id, formatTime(o.createdAt)]),
+      ),
+    );
     println(io.stdout, `\n${plural(orgs.length, 'organisation')}`);
   },
 };

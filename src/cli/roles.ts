@@ -8,7 +8,14 @@ import { printJson, println } from './io.js';
 
 function parseRoles(value: string): Role[] {
   if (value === 'none') return [];
-  const wanted = [...new Set(value.split(',').map((r) => r.trim()).filter(Boolean))];
+  const wanted = [
+    ...new Set(
+      value
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = wanted.filter((r) => !(roles as readonly string[]).includes(r));
   if (unknown.length || !wanted.length) throw new AppError('invalid_input', 400, `--set takes ${roles.join(', ')} (comma-separated) or none; got ${JSON.stringify(value)}`);
   return wanted as Role[];

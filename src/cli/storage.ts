@@ -29,7 +29,7 @@ export function describeDatabase(config: Config): string {
 }
 
 export async function openCliStorage(config: Config, log: Logger, who: string): Promise<CliStorage> {
-  let storage;
+  let storage: Awaited<ReturnType<typeof openPostgres>>;
   try {
     storage = await openPostgres(config, log, who);
   } catch (err) {

@@ -82,7 +82,15 @@ Example:
     });
 
     if (args.values['json']) {
-      printJson(io, { id: account.id, email: account.email, name: account.name, email_verified: account.emailVerified, organisation: org.slug, organisation_created: orgCreated, confirmation_sent: confirmation?.sent ?? false });
+      printJson(io, {
+        id: account.id,
+        email: account.email,
+        name: account.name,
+        email_verified: account.emailVerified,
+        organisation: org.slug,
+        organisation_created: orgCreated,
+        confirmation_sent: confirmation?.sent ?? false,
+      });
       return;
     }
     if (orgCreated) println(io.stdout, `Created organisation ${org.slug} (${org.name}).`);

@@ -3,32 +3,33 @@
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const positiveInt = z.coerce
-  .number({ error: 'must be a whole number' })
-  .int('must be a whole number')
-  .positive('must be greater than 0');
+const positiveInt = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be greater than 0');
 
-const base64Key32 = z
-  .string()
-  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)');
+const base64Key32 = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)');
 
 const cookieKeys = z
   .string()
-  .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  )
   .refine((keys) => keys.length > 0 && keys.every((k) => k.length >= 32), 'must be a comma-separated list of secrets of at least 32 characters each (newest first)');
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL (${protocols.join(' or ')})`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL (${protocols.join(' or ')})`,
+  );
 
 /** OpenID Connect Discovery 1.0 §3: the issuer is a URL with no query or fragment component. */
 const issuerUrl = url(['http:', 'https:']).refine((v) => {
@@ -41,14 +42,13 @@ const issuerUrl = url(['http:', 'https:']).refine((v) => {
 }, 'must not have a query, a fragment or credentials (OpenID Connect Discovery: the issuer is compared character for character)');
 
 /** `Name <address>` or a bare address; one line (a header value), one address. */
-const mailFrom = z
-  .string()
-  .refine((v) => parseMailFrom(v) !== undefined, 'must be one e-mail address, optionally with a display name: Twofold <no-reply@example.com>');
+const mailFrom = z.string().refine((v) => parseMailFrom(v) !== undefined, 'must be one e-mail address, optionally with a display name: Twofold <no-reply@example.com>');
 
 export function parseMailFrom(value: string): { name: string | undefined; address: string } | undefined {
   const m = /^\s*(?:(?<name>[^<>\r\n]*?)\s*<(?<inner>[^<>\s@]+@[^<>\s@]+\.?[^<>\s@]*)>|(?<bare>[^<>\s@"]+@[^<>\s@]+))\s*$/.exec(value);
   if (!m?.groups) return undefined;
   const address = m.groups['inner'] ?? m.groups['bare'];
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (!address || /[\x00-\x1f\x7f]/.test(value)) return undefined;
   const raw = m.groups['name']?.trim() ?? '';
   const quoted = /^"[^"\\]*"$/.test(raw);
@@ -81,10 +81,50 @@ const headerValue = z.string().regex(/^[\x20-\x7e]+$/, 'must be a single-line he
  * overseas departments) and the Crown dependencies on +44 (Guernsey, Jersey, Man) are listed too.
  */
 export const defaultSmsCountries = [
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
-  'AX', 'GF', 'GP', 'MQ', 'RE', 'YT', 'MF',
-  'IS', 'LI', 'NO',
-  'CH', 'GB', 'GG', 'JE', 'IM', 'US', 'CA',
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'AX',
+  'GF',
+  'GP',
+  'MQ',
+  'RE',
+  'YT',
+  'MF',
+  'IS',
+  'LI',
+  'NO',
+  'CH',
+  'GB',
+  'GG',
+  'JE',
+  'IM',
+  'US',
+  'CA',
 ];
 
 const knownCountries = new Set<string>(getCountries());
@@ -93,7 +133,14 @@ const usualMistakes: Record<string, string> = { UK: 'GB', EL: 'GR' };
 
 const smsCountries = z
   .string()
-  .transform((v) => (v.trim() === '*' ? ('all' as const) : v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean)))
+  .transform((v) =>
+    v.trim() === '*'
+      ? ('all' as const)
+      : v
+          .split(',')
+          .map((c) => c.trim().toUpperCase())
+          .filter(Boolean),
+  )
   .superRefine((v, ctx) => {
     if (v === 'all') return;
     if (v.length === 0) ctx.addIssue({ code: 'custom', message: 'must list ISO 3166 alpha-2 country codes (NL,BE,DE) or be *' });
@@ -114,7 +161,10 @@ export const envSchema = z
     DATA_DIR: z.string().min(1).default('.twofold'),
     PG_POOL_MAX: positiveInt.max(100).default(10),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]+$/, 'letters, digits and : _ . - only').default('twofold:'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]+$/, 'letters, digits and : _ . - only')
+      .default('twofold:'),
     ENCRYPTION_KEY: base64Key32.optional(),
     COOKIE_KEYS: cookieKeys.optional(),
     SESSION_IDLE_SECONDS: positiveInt.default(300),

@@ -15,20 +15,9 @@ import { createRememberedDevicesRepo, type RememberedDevice } from '../storage/p
 import { normaliseIp, sameNetwork } from './ip-rule.js';
 import { deviceFamily, sameFamily } from './user-agent.js';
 
-export type NotHonouredReason =
-  | 'forgotten'
-  | 'expired'
-  | 'different_browser'
-  | 'different_network'
-  | 'flagged'
-  | 'fresh_factor'
-  | 'failed_attempts'
-  | 'credential_changed';
+export type NotHonouredReason = 'forgotten' | 'expired' | 'different_browser' | 'different_network' | 'flagged' | 'fresh_factor' | 'failed_attempts' | 'credential_changed';
 
-export type DeviceVerdict =
-  | { kind: 'none' }
-  | { kind: 'honoured'; device: RememberedDevice }
-  | { kind: 'not_honoured'; reason: NotHonouredReason; device: RememberedDevice };
+export type DeviceVerdict = { kind: 'none' } | { kind: 'honoured'; device: RememberedDevice } | { kind: 'not_honoured'; reason: NotHonouredReason; device: RememberedDevice };
 
 export interface DeviceCheck {
   accountId: string;
@@ -81,7 +70,14 @@ export function createDevices(opts: { db: Queryable; audit: AuditLog; clock: Clo
      * Remember this browser for `days`: returns the token for its cookie. The device the
      * browser's previous token named (`replacing`), if any, is forgotten: one browser, one record.
      */
-    async remember(input: { accountId: string; ip: string; userAgent: string | undefined; days: number; clientId?: string | undefined; replacing?: string | undefined }): Promise<{ token: string; device: RememberedDevice }> {
+    async remember(input: {
+      accountId: string;
+      ip: string;
+      userAgent: string | undefined;
+      days: number;
+      clientId?: string | undefined;
+      replacing?: string | undefined;
+    }): Promise<{ token: string; device: RememberedDevice }> {
       if (input.replacing && tokenPattern.test(input.replacing)) await repo.forgetByTokenHash(input.accountId, hashToken(input.replacing), 'replaced');
       const token = randomBytes(32).toString('base64url');
       const family = deviceFamily(input.userAgent);

@@ -3,7 +3,9 @@
 // once; a right one marks the factor used.
 import type { Factor } from './factor.js';
 
-export function codeByMessage<K extends string>(spec: Pick<Factor<K>, 'kind' | 'catalogue' | 'maskDestination'> & { delivery: 'email' | 'sms'; amr: readonly string[]; nameKey: string; methodKey: string }): Factor<K> {
+export function codeByMessage<K extends string>(
+  spec: Pick<Factor<K>, 'kind' | 'catalogue' | 'maskDestination'> & { delivery: 'email' | 'sms'; amr: readonly string[]; nameKey: string; methodKey: string },
+): Factor<K> {
   const mask = spec.maskDestination!;
   return {
     kind: spec.kind,

@@ -15,10 +15,7 @@ export interface OneTimeCodeLimits {
 
 export const defaultCodeLimits: OneTimeCodeLimits = { codeTtlSeconds: 90, resendCooldownSeconds: 30, maxPerHour: 10 };
 
-export type IssueResult =
-  | { ok: true; code: string; expiresAt: Date }
-  | { ok: false; reason: 'cooldown'; retryAt: Date }
-  | { ok: false; reason: 'hourly_cap'; retryAt: Date };
+export type IssueResult = { ok: true; code: string; expiresAt: Date } | { ok: false; reason: 'cooldown'; retryAt: Date } | { ok: false; reason: 'hourly_cap'; retryAt: Date };
 
 export type CheckResult = { ok: true } | { ok: false; reason: 'wrong_code' | 'expired' | 'malformed' };
 

@@ -8,13 +8,7 @@ import { smsCodeFactor } from './sms-code/factor.js';
 import { totpFactor } from './totp/factor.js';
 import { webauthnFactor } from './webauthn/factor.js';
 
-export const registry = [
-  totpFactor,
-  webauthnFactor,
-  emailCodeFactor,
-  smsCodeFactor,
-  recoveryCodesFactor,
-] as const satisfies readonly Factor[];
+export const registry = [totpFactor, webauthnFactor, emailCodeFactor, smsCodeFactor, recoveryCodesFactor] as const satisfies readonly Factor[];
 
 type Registered = (typeof registry)[number];
 /** every kind a user can prove a second factor with at sign-in ('recovery' included) */

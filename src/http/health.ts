@@ -7,8 +7,7 @@ export interface Probe {
   check(): Promise<void>;
 }
 
-const withTimeout = (p: Promise<void>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+const withTimeout = (p: Promise<void>, ms: number) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 
 export function healthRoutes(probes: Probe[], isShuttingDown: () => boolean): Middleware {
   return async (ctx, next) => {

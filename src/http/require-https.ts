@@ -23,7 +23,8 @@ export function requireHttps(opts: { enabled: boolean; trustProxy: boolean; log:
     }
     ctx.status = 421;
     ctx.type = 'text/plain';
-    ctx.body = 'This service is only available over HTTPS. If you operate it: the request reached Twofold over plain HTTP; behind a TLS proxy set TRUST_PROXY=true and make the proxy send X-Forwarded-Proto.\n';
+    ctx.body =
+      'This service is only available over HTTPS. If you operate it: the request reached Twofold over plain HTTP; behind a TLS proxy set TRUST_PROXY=true and make the proxy send X-Forwarded-Proto.\n';
     return undefined;
   };
 }

@@ -3,15 +3,7 @@
 // handler runs, so they are present even when a handler ends the response itself.
 import type { Middleware } from 'koa';
 
-const csp = [
-  "default-src 'none'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "script-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const csp = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "script-src 'self'", "connect-src 'self'", "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
 
 // oidc-provider's machine endpoints answer JSON or JWTs to servers, never pages to browsers:
 // framing and script policies mean nothing there, and every header costs on the hottest path.

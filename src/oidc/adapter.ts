@@ -37,14 +37,7 @@ export const sessionRecordKey = (sessionId: string) => recordKey('Session', sess
  * Models whose payload carries the grantId they were issued under (oidc-provider's own list);
  * revoking the grant deletes them. The Grant itself is removed by oidc-provider with destroy().
  */
-const grantBound = new Set([
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-  'PreAuthorizedCode',
-]);
+const grantBound = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
 export type AdapterConstructor = new (model: string) => Adapter;
 

@@ -4,8 +4,7 @@ import type { Logger } from '../log.js';
 import type { AuditLog } from '../storage/postgres/audit.js';
 
 export function subscribeToProviderEvents(provider: Provider, audit: AuditLog, log: Logger): void {
-  const record = (event: Parameters<AuditLog['record']>[0]) =>
-    audit.record(event).catch((err: unknown) => log.error({ err, type: event.type }, 'audit write failed'));
+  const record = (event: Parameters<AuditLog['record']>[0]) => audit.record(event).catch((err: unknown) => log.error({ err, type: event.type }, 'audit write failed'));
 
   provider.on('end_session.success', (ctx) => {
     void record({ type: 'logout', accountId: ctx.oidc.session?.accountId, clientId: ctx.oidc.client?.clientId, ip: ctx.ip, userAgent: ctx.get('user-agent') });

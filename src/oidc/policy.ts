@@ -14,7 +14,10 @@ export function requiresSecondFactor(ctx: KoaContextWithOIDC): boolean {
 }
 
 /** acr_values=urn:twofold:acr:mfa: a second factor proven in this session, a remembered device is not enough. */
-const asksForFreshSecondFactor = (ctx: KoaContextWithOIDC): boolean => String(ctx.oidc.params?.['acr_values'] ?? '').split(' ').includes(acr.mfa);
+const asksForFreshSecondFactor = (ctx: KoaContextWithOIDC): boolean =>
+  String(ctx.oidc.params?.['acr_values'] ?? '')
+    .split(' ')
+    .includes(acr.mfa);
 
 /** A client's require_mfa accepts a browser remembered after a second factor; acr_values=…:mfa does not. */
 function secondFactorSatisfied(ctx: KoaContextWithOIDC): boolean {
@@ -28,9 +31,7 @@ export function createInteractionPolicy(opts: { maxSeconds: number; nowSeconds: 
   if (!login) throw new Error('oidc-provider base policy has no login prompt');
   login.checks.add(
     new Check('session_max_age', 'The session reached its maximum lifetime', 'login_required', (ctx) =>
-      pastAbsoluteLifetime(ctx.oidc.session?.loginTs, opts.nowSeconds(), opts.maxSeconds) && !ctx.oidc.result?.login
-        ? Check.REQUEST_PROMPT
-        : Check.NO_NEED_TO_PROMPT,
+      pastAbsoluteLifetime(ctx.oidc.session?.loginTs, opts.nowSeconds(), opts.maxSeconds) && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
     ),
   );
   login.checks.add(

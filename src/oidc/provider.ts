@@ -161,8 +161,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       Interaction: 30 * 60,
       Grant: (_ctx, grant) => grantTtl(grant, lifetimes),
       // the account's organisation may set its own idle limit; the adapter has learned it by now (session-idle.ts)
-      Session: (_ctx, session) =>
-        sessionTtl({ loginTs: session.loginTs, now: nowSeconds(), idleSeconds: deps.sessionIdle.secondsFor(session.accountId), maxSeconds: config.session.maxSeconds }),
+      Session: (_ctx, session) => sessionTtl({ loginTs: session.loginTs, now: nowSeconds(), idleSeconds: deps.sessionIdle.secondsFor(session.accountId), maxSeconds: config.session.maxSeconds }),
     },
 
     renderError: deps.pages.renderError,

@@ -67,8 +67,10 @@ export function withSessionIdleLimits(Adapter: AdapterConstructor, limits: Sessi
   return function SessionIdleAdapter(this: unknown, model: string) {
     const inner = new Adapter(model);
     if (model !== 'Session' && model !== 'Interaction') return inner;
-    const learn = async (payload: AdapterPayload | undefined | void) => {
-      const accountId = accountOf(model, payload ?? undefined);
+    // oidc-provider's Adapter types find() as resolving to `AdapterPayload | undefined | void`
+    const learn = async (found: Awaited<ReturnType<Adapter['find']>>) => {
+      const payload = found ?? undefined;
+      const accountId = accountOf(model, payload);
       if (accountId) await limits.prepare(accountId);
       return payload;
     };

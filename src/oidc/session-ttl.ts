@@ -11,5 +11,4 @@ export function sessionTtl(input: { loginTs?: number | undefined; now: number; i
 }
 
 /** Whether a session that signed in at loginTs is past its absolute lifetime. */
-export const pastAbsoluteLifetime = (loginTs: number | undefined, now: number, maxSeconds: number): boolean =>
-  loginTs !== undefined && now - loginTs >= maxSeconds;
+export const pastAbsoluteLifetime = (loginTs: number | undefined, now: number, maxSeconds: number): boolean => loginTs !== undefined && now - loginTs >= maxSeconds;

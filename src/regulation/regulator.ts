@@ -127,7 +127,11 @@ export function createRegulator(opts: { redis?: Redis | undefined; prefix: strin
     async succeed(subject, checked) {
       if (checked?.allowed && checked.remaining === undefined) return;
       try {
-        await Promise.all(applicable(subject).filter(({ rule }) => rule.resetOnSuccess).map(({ limiter, key }) => limiter.delete(key)));
+        await Promise.all(
+          applicable(subject)
+            .filter(({ rule }) => rule.resetOnSuccess)
+            .map(({ limiter, key }) => limiter.delete(key)),
+        );
       } catch (err) {
         throw unavailable(err);
       }

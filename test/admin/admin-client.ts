@@ -10,7 +10,7 @@ import { createUserAgent } from '../support/user-agent.js';
 export interface ApiResponse {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read by the tests
+  // biome-ignore lint/suspicious/noExplicitAny: JSON read by the tests
   json: Record<string, any> | undefined;
 }
 

@@ -55,11 +55,17 @@ describe('admin API authentication', () => {
     const res = await api('GET', '/openapi.json', { token: null });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ openapi: '3.1.0', servers: [{ url: `${app.url}/admin/v1` }] });
-    expect(Object.keys(res.json!['paths'])).toEqual(expect.arrayContaining(['/clients', '/clients/{clientId}', '/clients/{clientId}/secret', '/users', '/users/{userId}', '/users/bulk/two-factor/reset', '/organisations', '/audit']));
+    expect(Object.keys(res.json!['paths'])).toEqual(
+      expect.arrayContaining(['/clients', '/clients/{clientId}', '/clients/{clientId}/secret', '/users', '/users/{userId}', '/users/bulk/two-factor/reset', '/organisations', '/audit']),
+    );
     // every reference points at a schema the document has, and every operation has a unique id
     const refs = [...JSON.stringify(res.json).matchAll(/"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);
     expect(refs.filter((r) => !(r in res.json!['components']['schemas']))).toEqual([]);
-    const ids = Object.values(res.json!['paths'] as Record<string, Record<string, { operationId?: string }>>).flatMap((item) => Object.values(item).map((op) => op.operationId).filter(Boolean));
+    const ids = Object.values(res.json!['paths'] as Record<string, Record<string, { operationId?: string }>>).flatMap((item) =>
+      Object.values(item)
+        .map((op) => op.operationId)
+        .filter(Boolean),
+    );
     expect(new Set(ids).size).toBe(ids.length);
     expect(res.json!['components']['schemas']['ClientInput']['required']).toEqual(['client_name']);
   });

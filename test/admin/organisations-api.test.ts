@@ -33,8 +33,13 @@ describe('organisations', () => {
     expect((await api('GET', `/organisations/${id}`)).json).toEqual(created.json);
 
     expect(created.json!['policy']).toMatchObject({ max_wrong_codes: null, code_ttl_seconds: null });
-    const changed = await api('PATCH', `/organisations/${id}`, { body: { name: 'Contoso Ltd', policy: { remember_ip_rule: 'prefix', mandatory_from: null, max_wrong_codes: 5, code_ttl_seconds: 120 } } });
-    expect(changed.json).toMatchObject({ name: 'Contoso Ltd', policy: { mode: 'required', mandatory_from: null, remember_ip_rule: 'prefix', allowed_methods: ['totp', 'email'], max_wrong_codes: 5, code_ttl_seconds: 120 } });
+    const changed = await api('PATCH', `/organisations/${id}`, {
+      body: { name: 'Contoso Ltd', policy: { remember_ip_rule: 'prefix', mandatory_from: null, max_wrong_codes: 5, code_ttl_seconds: 120 } },
+    });
+    expect(changed.json).toMatchObject({
+      name: 'Contoso Ltd',
+      policy: { mode: 'required', mandatory_from: null, remember_ip_rule: 'prefix', allowed_methods: ['totp', 'email'], max_wrong_codes: 5, code_ttl_seconds: 120 },
+    });
     expect((await api('PATCH', `/organisations/${id}`, { body: { policy: { max_wrong_codes: 0 } } })).json!['fields']).toHaveProperty(['policy.max_wrong_codes']);
     expect((await app.services.organisations.findById(id))?.policy.rememberIpRule).toBe('prefix');
     const events = await app.services.audit.findRecent({ type: 'organisation.updated', limit: 20 });

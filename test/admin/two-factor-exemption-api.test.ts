@@ -82,7 +82,13 @@ describe('disabling two-step verification for one user', () => {
   it('refuses a missing reason, a date in the past and a non-date, changing nothing', async () => {
     const user = await createUser(app.services);
     await withFactor(user.id);
-    const cases = [{}, { reason: 'x' }, { reason: 'a good reason', until: new Date(Date.now() - 60_000).toISOString() }, { reason: 'a good reason', until: 'next week' }, { reason: 'a good reason', extra: true }];
+    const cases = [
+      {},
+      { reason: 'x' },
+      { reason: 'a good reason', until: new Date(Date.now() - 60_000).toISOString() },
+      { reason: 'a good reason', until: 'next week' },
+      { reason: 'a good reason', extra: true },
+    ];
     const fields = [];
     for (const body of cases) {
       const res = await api('POST', `/users/${user.id}/two-factor/disable`, { body });
@@ -90,7 +96,9 @@ describe('disabling two-step verification for one user', () => {
       fields.push(Object.keys(res.json!['fields']));
     }
     expect(fields).toEqual([['reason'], ['reason'], ['until'], ['until'], ['(body)']]);
-    expect((await api('POST', `/users/${user.id}/two-factor/disable`, { body: { reason: 'a good reason', until: new Date(Date.now() - 60_000).toISOString() } })).json!['fields']).toEqual({ until: ['must be in the future'] });
+    expect((await api('POST', `/users/${user.id}/two-factor/disable`, { body: { reason: 'a good reason', until: new Date(Date.now() - 60_000).toISOString() } })).json!['fields']).toEqual({
+      until: ['must be in the future'],
+    });
     expect(await app.services.factors.findByAccount(user.id)).toHaveLength(1);
     expect(await app.services.twoFactorExemptions.find(user.id)).toBeUndefined();
   });
@@ -113,7 +121,13 @@ describe('disabling two-step verification for every user of an organisation', ()
     const org = await createOrganisation(app.services);
     const users = [];
     for (const n of [1, 2, 3]) {
-      const a = (await app.services.accounts.save({ organisationId: org.id, email: `bulk-off-${randomBytes(3).toString('hex')}-${n}@example.com`, name: `Bulk ${n}`, emailVerified: true, passwordHash: null }))!;
+      const a = (await app.services.accounts.save({
+        organisationId: org.id,
+        email: `bulk-off-${randomBytes(3).toString('hex')}-${n}@example.com`,
+        name: `Bulk ${n}`,
+        emailVerified: true,
+        passwordHash: null,
+      }))!;
       if (n !== 3) await withFactor(a.id);
       users.push(a);
     }
@@ -127,7 +141,9 @@ describe('disabling two-step verification for every user of an organisation', ()
     for (const u of users) expect(await app.services.twoFactorExemptions.find(u.id)).toBeUndefined();
 
     expect((await api('POST', '/users/bulk/two-factor/disable', { body: { organisation_id: org.id, dry_run: false } })).json!['fields']).toHaveProperty('reason');
-    expect((await api('POST', '/users/bulk/two-factor/disable', { body: { organisation_id: org.id, dry_run: false, reason: 'pilot ended', until: '2001-01-01T00:00:00Z' } })).json!['fields']).toHaveProperty('until');
+    expect(
+      (await api('POST', '/users/bulk/two-factor/disable', { body: { organisation_id: org.id, dry_run: false, reason: 'pilot ended', until: '2001-01-01T00:00:00Z' } })).json!['fields'],
+    ).toHaveProperty('until');
     expect(await app.services.twoFactorExemptions.find(users[0]!.id)).toBeUndefined();
 
     const until = new Date(Date.now() + 7 * day).toISOString();
@@ -152,7 +168,13 @@ describe('an org admin', () => {
   it('disables and re-enables only within their own organisation: another one is a 404', async () => {
     const { token, user: orgAdmin } = await userAdminToken(app, ['org_admin']);
     const asOrgAdmin = (method: string, path: string, opts: ApiCall = {}) => api(method, path, { ...opts, token });
-    const colleague = (await app.services.accounts.save({ organisationId: orgAdmin.organisationId, email: `colleague-${randomBytes(4).toString('hex')}@example.com`, name: 'Colleague', emailVerified: true, passwordHash: null }))!;
+    const colleague = (await app.services.accounts.save({
+      organisationId: orgAdmin.organisationId,
+      email: `colleague-${randomBytes(4).toString('hex')}@example.com`,
+      name: 'Colleague',
+      emailVerified: true,
+      passwordHash: null,
+    }))!;
     const stranger = await createUser(app.services);
     await withFactor(stranger.id);
 

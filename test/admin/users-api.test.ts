@@ -127,7 +127,14 @@ describe('acting on users', () => {
 
   it("forgets a user's remembered devices", async () => {
     const user = await createUser(app.services);
-    await createRememberedDevicesRepo(app.services.db).save({ accountId: user.id, tokenHash: randomUUID(), browser: 'Firefox', os: 'Windows', ip: '192.0.2.7', expiresAt: new Date(Date.now() + 86_400_000) });
+    await createRememberedDevicesRepo(app.services.db).save({
+      accountId: user.id,
+      tokenHash: randomUUID(),
+      browser: 'Firefox',
+      os: 'Windows',
+      ip: '192.0.2.7',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     expect((await api('GET', `/users/${user.id}`)).json).toMatchObject({ remembered_devices: 1 });
     expect((await api('POST', `/users/${user.id}/devices/forget`)).status).toBe(204);
     expect((await api('GET', `/users/${user.id}`)).json).toMatchObject({ remembered_devices: 0 });
@@ -160,7 +167,13 @@ describe('acting on users', () => {
     const org = await createOrganisation(app.services);
     const users = [];
     for (const n of [1, 2]) {
-      const a = (await app.services.accounts.save({ organisationId: org.id, email: `bulk-${randomBytes(3).toString('hex')}-${n}@example.com`, name: `Bulk ${n}`, emailVerified: false, passwordHash: null }))!;
+      const a = (await app.services.accounts.save({
+        organisationId: org.id,
+        email: `bulk-${randomBytes(3).toString('hex')}-${n}@example.com`,
+        name: `Bulk ${n}`,
+        emailVerified: false,
+        passwordHash: null,
+      }))!;
       await withFactor(a.id);
       users.push(a);
     }
@@ -190,7 +203,12 @@ describe('an org admin', () => {
     const listed = await asOrgAdmin('GET', '/users?limit=200');
     expect(listed.json!['items'].map((u: { id: string }) => u.id).sort()).toEqual([orgAdmin.id, colleague.id].sort());
     expect((await asOrgAdmin('GET', `/users/${colleague.id}`)).status).toBe(200);
-    for (const [method, path] of [['GET', `/users/${stranger.id}`], ['PATCH', `/users/${stranger.id}`], ['POST', `/users/${stranger.id}/unlock`], ['POST', `/users/${stranger.id}/sign-out`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/users/${stranger.id}`],
+      ['PATCH', `/users/${stranger.id}`],
+      ['POST', `/users/${stranger.id}/unlock`],
+      ['POST', `/users/${stranger.id}/sign-out`],
+    ] as const) {
       expect((await asOrgAdmin(method, path, method === 'GET' ? {} : { body: method === 'PATCH' ? { name: 'Taken over' } : {} })).status, `${method} ${path}`).toBe(404);
     }
     expect((await app.services.accounts.findById(stranger.id))?.name).toBe(stranger.name);

@@ -34,7 +34,20 @@ const suffix = () => Math.random().toString(36).slice(2, 8);
 describe('clients create', () => {
   it('makes a confidential first-party client, prints the secret once and stores it only sealed', async () => {
     const id = `cli-web-${suffix()}`;
-    const r = await runCli(['clients', 'create', '--name', 'Billing portal', '--id', id, '--redirect-uri', 'https://billing.example.com/callback', '--redirect-uri', 'http://127.0.0.1:8080/cb', '--post-logout-redirect-uri', 'https://billing.example.com/']);
+    const r = await runCli([
+      'clients',
+      'create',
+      '--name',
+      'Billing portal',
+      '--id',
+      id,
+      '--redirect-uri',
+      'https://billing.example.com/callback',
+      '--redirect-uri',
+      'http://127.0.0.1:8080/cb',
+      '--post-logout-redirect-uri',
+      'https://billing.example.com/',
+    ]);
     expect(r.stderr.replace(/oidc-provider WARNING.*\n/, '')).toBe('');
     expect(r.code).toBe(0);
     const secret = /client_secret:\s+(\S+)/.exec(r.stdout)?.[1];
@@ -61,10 +74,7 @@ describe('clients create', () => {
     expect(audit.some((e) => e.clientId === id)).toBe(true);
 
     // never shown again; and the id is taken now
-    const [shown, again] = await Promise.all([
-      runCli(['clients', 'show', id]),
-      runCli(['clients', 'create', '--name', 'Other', '--id', id, '--redirect-uri', 'https://other.example.com/cb']),
-    ]);
+    const [shown, again] = await Promise.all([runCli(['clients', 'show', id]), runCli(['clients', 'create', '--name', 'Other', '--id', id, '--redirect-uri', 'https://other.example.com/cb'])]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain(id);
     expect(shown.stdout).not.toContain(secret);
@@ -74,7 +84,20 @@ describe('clients create', () => {
 
   it('refuses http on a non-loopback host and fragments, with readable messages, and stores nothing', async () => {
     const id = `cli-bad-${suffix()}`;
-    const r = await runCli(['clients', 'create', '--name', 'Bad', '--id', id, '--redirect-uri', 'http://app.example.com/cb', '--redirect-uri', 'https://app.example.com/cb#section', '--post-logout-redirect-uri', 'ftp://x.example.com/']);
+    const r = await runCli([
+      'clients',
+      'create',
+      '--name',
+      'Bad',
+      '--id',
+      id,
+      '--redirect-uri',
+      'http://app.example.com/cb',
+      '--redirect-uri',
+      'https://app.example.com/cb#section',
+      '--post-logout-redirect-uri',
+      'ftp://x.example.com/',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('"http://app.example.com/cb" uses http on app.example.com: http is allowed only on loopback (127.0.0.1, [::1], localhost)');
     expect(r.stderr).toContain('"https://app.example.com/cb#section" must not contain a fragment');

@@ -39,7 +39,7 @@ describe('bad command lines', () => {
     const [option, value, argument] = await Promise.all([runCli(['orgs', 'list', '--bogus']), runCli(['keys', 'rotate', '--activate-in']), runCli(['clients', 'show'])]);
     expect(option.code).toBe(2);
     expect(option.stderr).toContain("Unknown option '--bogus'");
-    expect(option.stderr).toContain("twofold orgs list --help");
+    expect(option.stderr).toContain('twofold orgs list --help');
     expect(value.code).toBe(2);
     expect(value.stderr).toContain('--activate-in');
     expect(argument.code).toBe(2);

@@ -74,7 +74,10 @@ describe('keys', () => {
   });
 
   it('takes --activate-in, and refuses a value that is not a number of seconds', async () => {
-    const [now, bad] = await Promise.all([runCliJson<{ keys: Array<{ signs_from: string }> }>(['keys', 'rotate', '--activate-in', '0'], { env }), runCli(['keys', 'rotate', '--activate-in', 'soon'], { env })]);
+    const [now, bad] = await Promise.all([
+      runCliJson<{ keys: Array<{ signs_from: string }> }>(['keys', 'rotate', '--activate-in', '0'], { env }),
+      runCli(['keys', 'rotate', '--activate-in', 'soon'], { env }),
+    ]);
     expect(Math.abs(new Date(now.keys[0]!.signs_from).getTime() - Date.now())).toBeLessThan(15_000);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--activate-in must be a whole number of seconds');

@@ -22,11 +22,32 @@ describe('orgs policy', () => {
     expect(shown.stdout).toMatch(/Allowed methods:\s+totp, email, sms, webauthn/);
 
     const changed = await runCliJson<Record<string, unknown>>([
-      'orgs', 'policy', '--slug', org.slug,
-      '--mode', 'required', '--mandatory-from', '2027-07-01', '--allowed', 'totp,email',
-      '--one-code-method', 'true', '--remember-days', '14', '--remember-ip', 'prefix',
-      '--reset-cooloff-hours', '24', '--logout-after-activation', 'true',
-      '--max-wrong-codes', '5', '--code-ttl-seconds', '120', '--session-idle-seconds', '900',
+      'orgs',
+      'policy',
+      '--slug',
+      org.slug,
+      '--mode',
+      'required',
+      '--mandatory-from',
+      '2027-07-01',
+      '--allowed',
+      'totp,email',
+      '--one-code-method',
+      'true',
+      '--remember-days',
+      '14',
+      '--remember-ip',
+      'prefix',
+      '--reset-cooloff-hours',
+      '24',
+      '--logout-after-activation',
+      'true',
+      '--max-wrong-codes',
+      '5',
+      '--code-ttl-seconds',
+      '120',
+      '--session-idle-seconds',
+      '900',
     ]);
     expect(changed).toEqual({
       slug: org.slug,
@@ -43,7 +64,15 @@ describe('orgs policy', () => {
       session_idle_seconds: 900,
     });
     const stored = (await t.organisations.findBySlug(org.slug))!.policy;
-    expect(stored).toMatchObject({ mode: 'required', allowedMethods: ['totp', 'email'], oneCodeMethod: true, rememberDeviceDays: 14, rememberIpRule: 'prefix', resetCooloffSeconds: 86_400, logoutAfterActivation: true });
+    expect(stored).toMatchObject({
+      mode: 'required',
+      allowedMethods: ['totp', 'email'],
+      oneCodeMethod: true,
+      rememberDeviceDays: 14,
+      rememberIpRule: 'prefix',
+      resetCooloffSeconds: 86_400,
+      logoutAfterActivation: true,
+    });
     expect(stored.mandatoryFrom!.toISOString()).toBe('2027-07-01T00:00:00.000Z');
 
     // one option: the rest stays; "none" clears the date

@@ -61,7 +61,13 @@ describe('local secrets', () => {
     const dataDir = join(tmp, 'damaged');
     loadConfig({ DATA_DIR: dataDir });
     const file = join(dataDir, 'secrets.json');
-    for (const content of ['', '{not json', '{}', JSON.stringify({ encryptionKey: 'short', cookieKeys: ['x'.repeat(40)] }), JSON.stringify({ encryptionKey: Buffer.alloc(32).toString('base64'), cookieKeys: [] })]) {
+    for (const content of [
+      '',
+      '{not json',
+      '{}',
+      JSON.stringify({ encryptionKey: 'short', cookieKeys: ['x'.repeat(40)] }),
+      JSON.stringify({ encryptionKey: Buffer.alloc(32).toString('base64'), cookieKeys: [] }),
+    ]) {
       writeFileSync(file, content);
       let error: unknown;
       try {

@@ -84,7 +84,10 @@ export function brokenLinks(root: string, files: string[]): BrokenLink[] {
   const anchorsOf = new Map<string, Set<string>>();
   const anchors = (path: string) => {
     let found = anchorsOf.get(path);
-    if (!found) anchorsOf.set(path, (found = headingAnchors(readFileSync(path, 'utf8'))));
+    if (!found) {
+      found = headingAnchors(readFileSync(path, 'utf8'));
+      anchorsOf.set(path, found);
+    }
     return found;
   };
   for (const file of files) {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, oidc, signIn } from '../support/relying-party.js';
+import { authorizationRequest, discover, type oidc, signIn } from '../support/relying-party.js';
 import { createUserAgent } from '../support/user-agent.js';
 
 let app: TestApp;
@@ -50,7 +50,14 @@ describe('authorization endpoint', () => {
   it('a stored client whose redirect URI breaks our rule (http off loopback) cannot be used', async () => {
     const bad = await createClient(app.services, { redirectUri: 'http://app.example.com/callback' });
     const url = new URL(`${app.url}/auth`);
-    url.search = new URLSearchParams({ client_id: bad.clientId, redirect_uri: bad.redirectUri, response_type: 'code', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+    url.search = new URLSearchParams({
+      client_id: bad.clientId,
+      redirect_uri: bad.redirectUri,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
     const step = await createUserAgent().request(url.href);
     expect(step.status).toBe(400);
     expect(step.location).toBeUndefined();
@@ -100,7 +107,11 @@ describe('token endpoint', () => {
   });
 
   it('an oversized body is refused without a 500', async () => {
-    const res = await fetch(`${app.url}/token`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=authorization_code&code=${'a'.repeat(2_000_000)}` });
+    const res = await fetch(`${app.url}/token`, {
+      method: 'POST',
+      headers: { authorization: basic(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=authorization_code&code=${'a'.repeat(2_000_000)}`,
+    });
     expect([400, 413]).toContain(res.status);
     expect(await res.json()).toHaveProperty('error');
   });
@@ -143,7 +154,10 @@ describe('sign-in page', () => {
 
   it('a missing or wrong CSRF token is refused with a page that says to reload', async () => {
     const { ua, action } = await loginPage();
-    const attempts: Array<Record<string, string>> = [{ email: user.email, password: user.password }, { csrf: 'forged', email: user.email, password: user.password }];
+    const attempts: Array<Record<string, string>> = [
+      { email: user.email, password: user.password },
+      { csrf: 'forged', email: user.email, password: user.password },
+    ];
     for (const fields of attempts) {
       const step = await ua.request(action, form(fields));
       expect(step.status).toBe(403);
@@ -153,7 +167,10 @@ describe('sign-in page', () => {
 
   it('a post from another origin is refused', async () => {
     const { ua, action, csrf } = await loginPage();
-    const step = await ua.request(action, { ...form({ csrf, email: user.email, password: user.password }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' } });
+    const step = await ua.request(action, {
+      ...form({ csrf, email: user.email, password: user.password }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+    });
     expect(step.status).toBe(403);
   });
 

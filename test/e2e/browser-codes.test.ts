@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc } from '../support/relying-party.js';
 import { codeIn, startInbox, type Inbox } from '../support/smtp-inbox.js';
 
 let app: TestApp;
@@ -26,7 +26,6 @@ afterAll(async () => {
   await inbox?.close();
   await app?.close();
 });
-
 
 describe('codes in the browser', () => {
   it('e-mail codes: confirmed in My profile, then used to sign in; a recovery code works once', async () => {

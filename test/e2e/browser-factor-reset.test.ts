@@ -8,7 +8,7 @@ import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, oidc } from '../support/relying-party.js';
+import { authorizationRequest, discover, type oidc } from '../support/relying-party.js';
 import { startInbox, type Inbox } from '../support/smtp-inbox.js';
 
 let app: TestApp;

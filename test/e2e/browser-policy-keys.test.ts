@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { addVirtualAuthenticator, startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc } from '../support/relying-party.js';
 
 let app: TestApp;
 let callbacks: Awaited<ReturnType<typeof startCallbackServer>>;

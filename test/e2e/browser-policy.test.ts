@@ -6,7 +6,7 @@ import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.j
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc } from '../support/relying-party.js';
 import { startInbox, type Inbox } from '../support/smtp-inbox.js';
 
 let app: TestApp;

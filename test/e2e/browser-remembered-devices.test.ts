@@ -14,7 +14,7 @@ import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { addVirtualAuthenticator, startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc } from '../support/relying-party.js';
 
 const clock = manualClock(Date.now());
 const browser = useBrowser();
@@ -113,7 +113,9 @@ describe('remembering a browser', () => {
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
     expect(cookie.name).not.toContain(user.id);
-    const { rows } = await app.services.db.query<{ token_hash: string; browser: string; os: string; ip: string }>('SELECT token_hash, browser, os, ip FROM remembered_devices WHERE account_id = $1', [user.id]);
+    const { rows } = await app.services.db.query<{ token_hash: string; browser: string; os: string; ip: string }>('SELECT token_hash, browser, os, ip FROM remembered_devices WHERE account_id = $1', [
+      user.id,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ browser: 'Chrome', os: 'Linux', ip: '203.0.113.7' });
     expect(rows[0]!.token_hash).not.toBe(cookie.value);

@@ -93,7 +93,10 @@ describe('the sign-in page after a session ended (3 s idle, 6 s absolute)', () =
     const page = await (await browser.context()).newPage();
     const tokens = await signIn(page, user);
     await page.goto(oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token! }).href);
-    await page.getByRole('button', { name: /Sign out/ }).first().click();
+    await page
+      .getByRole('button', { name: /Sign out/ })
+      .first()
+      .click();
     await page.waitForLoadState();
     await sleep(3500);
     await authorize(page);

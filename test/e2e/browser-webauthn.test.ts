@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { addVirtualAuthenticator, startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc } from '../support/relying-party.js';
 
 let app: TestApp;
 let callbacks: Awaited<ReturnType<typeof startCallbackServer>>;
@@ -28,8 +28,6 @@ afterAll(async () => {
   await callbacks?.close();
   await app?.close();
 });
-
-
 
 describe('security keys and passkeys', () => {
   it('are added from My profile and sign in to an app; amr says hwk and mfa', async () => {
@@ -70,7 +68,14 @@ describe('security keys and passkeys', () => {
     await cdp.send('WebAuthn.removeCredential', { authenticatorId, credentialId: original!.credentialId });
     await cdp.send('WebAuthn.addCredential', {
       authenticatorId,
-      credential: { credentialId: original!.credentialId, isResidentCredential: original!.isResidentCredential, rpId: original!.rpId!, privateKey: original!.privateKey, userHandle: original!.userHandle!, signCount: 0 },
+      credential: {
+        credentialId: original!.credentialId,
+        isResidentCredential: original!.isResidentCredential,
+        rpId: original!.rpId!,
+        privateKey: original!.privateKey,
+        userHandle: original!.userHandle!,
+        signCount: 0,
+      },
     });
     await app.services.db.query('UPDATE factors SET sign_count = 1000 WHERE id = $1', [factor!.id]);
     const again = await authorizationRequest(rp, client, { prompt: 'login' });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc, submitPassword } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc, submitPassword } from '../support/relying-party.js';
 import { startSmsProvider, type SmsProvider } from '../support/sms-provider.js';
 import { codeIn, startInbox, type Inbox } from '../support/smtp-inbox.js';
 import { createUserAgent, type Step, type UserAgent } from '../support/user-agent.js';
@@ -80,7 +80,7 @@ describe('e-mail codes', () => {
     expect(claims).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], acr: 'urn:twofold:acr:mfa' });
   });
 
-  it("lives as long as the organisation says, and the page and the e-mail say so", async () => {
+  it('lives as long as the organisation says, and the page and the e-mail say so', async () => {
     const user = await createUser(app.services);
     await app.services.factors.save({ accountId: user.id, kind: 'email', label: '', destination: user.email });
     await app.services.organisations.savePolicy(user.organisationId, { codeTtlSeconds: 300 });

@@ -7,7 +7,7 @@ import { manualClock } from '../../src/clock.js';
 import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc, submitPassword } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc, submitPassword } from '../support/relying-party.js';
 import { codeIn, startInbox, type Inbox } from '../support/smtp-inbox.js';
 import { createUserAgent, type Step } from '../support/user-agent.js';
 
@@ -108,7 +108,7 @@ describe('German from Accept-Language', () => {
     expect(selfPosting.body).not.toMatch(/Submitting|Continue|disabled it/);
   });
 
-  it('puts the self-posting answer of response_mode=form_post in the sign-in\'s language', async () => {
+  it("puts the self-posting answer of response_mode=form_post in the sign-in's language", async () => {
     const user = await createUser(app.services);
     const ua = createUserAgent({ headers: german });
     const request = await authorizationRequest(rp, client, { response_mode: 'form_post', ui_locales: 'nl' });

@@ -251,7 +251,9 @@ describe('sessions and activity', () => {
     const page = await ua.follow(`${app.url}/account`);
     const activity = /<section aria-labelledby="activity-heading">([\s\S]*?)<\/section>/.exec(page.body)![1]!;
     expect(activity).toContain('Recent security activity');
-    expect(activity).toMatch(/<td data-label="What">Method changed \(name\): e-mail codes<\/td><td data-label="When">[^<]+UTC<\/td><td data-label="Browser">Chrome on Linux<\/td><td data-label="IP address">[:.\w]*127\.0\.0\.1<\/td>/);
+    expect(activity).toMatch(
+      /<td data-label="What">Method changed \(name\): e-mail codes<\/td><td data-label="When">[^<]+UTC<\/td><td data-label="Browser">Chrome on Linux<\/td><td data-label="IP address">[:.\w]*127\.0\.0\.1<\/td>/,
+    );
     expect(activity).toContain('<td data-label="What">Signed in</td>');
   });
 });

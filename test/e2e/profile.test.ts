@@ -5,7 +5,7 @@ import { generate } from 'otplib';
 import { manualClock } from '../../src/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, oidc, submitPassword } from '../support/relying-party.js';
+import { authorizationRequest, discover, type oidc, submitPassword } from '../support/relying-party.js';
 import { createUserAgent, type Step, type UserAgent } from '../support/user-agent.js';
 
 const clock = manualClock(Date.now());
@@ -159,8 +159,23 @@ describe('"Stay signed in" on every page of My profile', () => {
     const ua = createUserAgent();
     const profile = await openProfile(ua, user);
     const csrf = /name="csrf" value="([^"]+)"/.exec(profile.body)![1]!;
-    for (const target of ['https://evil.example/account', '//evil.example/account', '/\\evil.example', '/account/../admin', '/account/%2e%2e/admin', '/admin', '/account/callback', '/account/no-such-page', '/accountant', 'javascript:alert(1)']) {
-      const step = await ua.request(`${app.url}/account/stay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, return_to: target }) });
+    for (const target of [
+      'https://evil.example/account',
+      '//evil.example/account',
+      '/\\evil.example',
+      '/account/../admin',
+      '/account/%2e%2e/admin',
+      '/admin',
+      '/account/callback',
+      '/account/no-such-page',
+      '/accountant',
+      'javascript:alert(1)',
+    ]) {
+      const step = await ua.request(`${app.url}/account/stay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, return_to: target }),
+      });
       expect(step.status, target).toBe(303);
       expect(step.location, target).toBe(`${app.url}/account`);
     }

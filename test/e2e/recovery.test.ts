@@ -11,7 +11,7 @@ import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, oidc, submitPassword } from '../support/relying-party.js';
+import { authorizationRequest, discover, type oidc, submitPassword } from '../support/relying-party.js';
 import { startInbox, type Inbox } from '../support/smtp-inbox.js';
 import { createRememberedDevicesRepo } from '../../src/storage/postgres/remembered-devices.js';
 import { createUserAgent, type Step, type UserAgent } from '../support/user-agent.js';
@@ -207,7 +207,10 @@ describe('security e-mails', () => {
     const user = await createUser(app.services);
     await withTotp(user);
     const codes = generateRecoveryCodes().slice(0, 2);
-    await app.services.recoveryCodes.replace(user.id, codes.map((c) => app.services.hashRecoveryCode(user.id, c)!));
+    await app.services.recoveryCodes.replace(
+      user.id,
+      codes.map((c) => app.services.hashRecoveryCode(user.id, c)!),
+    );
     const ua = createUserAgent({ headers: { 'user-agent': chromeOnLinux } });
     const chooser = await signInPage(ua, user);
     const page = await ua.submit(chooser, /\/choose$/, { method: 'recovery' });

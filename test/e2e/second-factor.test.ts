@@ -7,7 +7,7 @@ import { manualClock } from '../../src/clock.js';
 import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc, submitPassword } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc, submitPassword } from '../support/relying-party.js';
 import { createUserAgent, type Step, type UserAgent } from '../support/user-agent.js';
 
 const clock = manualClock(Date.now());

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { startTestApp, uniquePrefix, type TestApp } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, oidc, signIn } from '../support/relying-party.js';
+import { authorizationRequest, discover, type oidc, signIn } from '../support/relying-party.js';
 import { createUserAgent, type UserAgent } from '../support/user-agent.js';
 
 let a: TestApp;
@@ -90,7 +90,12 @@ describe("an organisation's session idle limit", () => {
     // B hears of the change through Postgres NOTIFY and reads the new limit (cookies do not
     // tell ports apart, so the browser presents the same session to B)
     await a.services.organisations.savePolicy(user.organisationId, { sessionIdleSeconds: 600 });
-    expect(await eventually(() => b.services.sessionIdle.prepare(user.id), (seconds) => seconds === 600)).toBe(600);
+    expect(
+      await eventually(
+        () => b.services.sessionIdle.prepare(user.id),
+        (seconds) => seconds === 600,
+      ),
+    ).toBe(600);
     await silentSignIn(rpB, ua);
     const onB = (await ua.jar.getCookies(b.url)).find((c) => c.key === 'twofold.session')!;
     const stored = await b.services.store.ttl(`oidc:Session:${createHash('sha256').update(onB.value).digest('base64url')}`);

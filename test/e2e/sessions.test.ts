@@ -101,7 +101,10 @@ describe('single sign-on, prompts and logout', () => {
     expect(await app.services.providers.current().Session.find(sessionId)).toBeUndefined();
     const after = await authorize(ua, rpA, clientA, { prompt: 'none' });
     expect(after.error).toBe('login_required');
-    const events = await eventually(() => app.services.audit.findRecent({ accountId: user.id, type: 'logout' }), (e) => e.length > 0);
+    const events = await eventually(
+      () => app.services.audit.findRecent({ accountId: user.id, type: 'logout' }),
+      (e) => e.length > 0,
+    );
     expect(events.length).toBeGreaterThan(0);
   });
 
@@ -221,11 +224,7 @@ describe.concurrent('activity on our own pages (4 s idle, 60 s absolute for the 
 
   beforeAll(async () => {
     app = await startTestApp({ env: { SESSION_IDLE_SECONDS: '4', SESSION_MAX_SECONDS: '60' } });
-    [client, other, user] = await Promise.all([
-      createClient(app.services),
-      createClient(app.services, { firstParty: false, name: 'Third Party App' }),
-      createUser(app.services),
-    ]);
+    [client, other, user] = await Promise.all([createClient(app.services), createClient(app.services, { firstParty: false, name: 'Third Party App' }), createUser(app.services)]);
     [rp, rpOther] = await Promise.all([discover(app.url, client), discover(app.url, other)]);
   });
   afterAll(() => app?.close());

@@ -13,7 +13,7 @@ import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
 import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
-import { authorizationRequest, discover, exchange, oidc, signIn, submitPassword } from '../support/relying-party.js';
+import { authorizationRequest, discover, exchange, type oidc, signIn, submitPassword } from '../support/relying-party.js';
 import { createUserAgent, type UserAgent } from '../support/user-agent.js';
 
 const clock = manualClock(Date.now());

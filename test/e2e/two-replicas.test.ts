@@ -87,7 +87,12 @@ describe('two replicas', () => {
     expect(onA.status).toBe(200);
 
     // a change (new secret) made through B takes effect on A without a restart
-    await b.services.clients.save({ clientId: client.clientId, secret: 'rotated-secret-0123456789', firstParty: true, metadata: { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' } });
+    await b.services.clients.save({
+      clientId: client.clientId,
+      secret: 'rotated-secret-0123456789',
+      firstParty: true,
+      metadata: { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' },
+    });
     const token = (secret: string) =>
       fetch(`${a.url}/token`, {
         method: 'POST',

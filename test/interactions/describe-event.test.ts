@@ -112,14 +112,14 @@ describe('the audit log in words', () => {
     expect(refused.what).toBe('Remembered device not honoured: IP changed');
     expect(refused.by).toBe('Twofold itself');
     expect(describeForAdmin(en, event('account.updated'), names)).toMatchObject({ what: 'Account disabled: left the company', by: 'ada@example.com (console)', facts: [] });
-    expect(describeForAdmin(en, event('account.signed_out_everywhere'), names)).toMatchObject({ what: 'Signed out everywhere: “This wasn\'t me” link', by: 'The user' });
+    expect(describeForAdmin(en, event('account.signed_out_everywhere'), names)).toMatchObject({ what: "Signed out everywhere: “This wasn't me” link", by: 'The user' });
     expect(describeForAdmin(en, event('device.forgotten'), names).what).toBe('2 remembered browsers forgotten: from My profile');
     expect(describeForAdmin(en, event('sessions.ended_others', { ended: 1 }), names).what).toBe('Signed out of 1 other session from My profile');
     expect(describeForAdmin(en, event('client.updated', { change: 'secret_rotated', fields: undefined }), names)).toMatchObject({ what: 'New secret made for the app payroll', facts: [] });
     expect(describeForAdmin(en, event('grant.revoked'), names).by).toBe('App payroll');
   });
 
-  it('names the actor: console or API with the admin\'s address, a machine client, the command line, the system, the user', () => {
+  it("names the actor: console or API with the admin's address, a machine client, the command line, the system, the user", () => {
     const by = (type: AuditEventType, details: Record<string, unknown>, extra: Partial<Event> = {}) => describeForAdmin(en, { ...event(type), ...extra, details }, names).by;
     expect(by('account.unlocked', { by: 'api', admin: adminId, role: 'admin', client: 'ops' })).toBe('ada@example.com (API)');
     expect(by('account.unlocked', { by: 'api', client: 'nightly-sync' })).toBe('API client nightly-sync');
@@ -146,13 +146,17 @@ describe('the audit log in words', () => {
       { key: 'roles', value: 'org_admin' },
       { key: 'ticket', value: 'id: 42, urgent: Yes' },
     ]);
-    const future = describeForAdmin(en, { type: 'account.teleported' as AuditEventType, details: { to: 'Mars', at: '2026-11-03T14:05:00.000Z' }, accountId: null, clientId: 'x', ip: null, userAgent: null }, names);
+    const future = describeForAdmin(
+      en,
+      { type: 'account.teleported' as AuditEventType, details: { to: 'Mars', at: '2026-11-03T14:05:00.000Z' }, accountId: null, clientId: 'x', ip: null, userAgent: null },
+      names,
+    );
     expect(future.what).toBe('Event account.teleported');
     expect(future.from).toBe('—');
     expect(future.facts.map((f) => `${f.key}: ${f.value}`)).toEqual(['client: x', 'to: Mars', expect.stringMatching(/^at: 3 November 2026 at \d{2}:\d{2}$/)]);
   });
 
-  it('writes dates and durations in the reader\'s language', () => {
+  it("writes dates and durations in the reader's language", () => {
     const de = i18n.forLanguage('de');
     expect(describeForAdmin(de, event('factor.reset_requested'), names).what).toMatch(/^Zurücksetzen der Zwei-Faktor-Authentifizierung geplant für 5\. November 2026 um \d{2}:\d{2}$/);
     expect(describeForAdmin(de, event('session.expired_idle'), names).what).toBe('Sitzung nach 5 Minuten ohne Aktivität beendet');

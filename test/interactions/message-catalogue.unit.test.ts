@@ -70,7 +70,7 @@ describe('message catalogue', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has the same keys in every language (plural forms: that language\'s own)', () => {
+  it("has the same keys in every language (plural forms: that language's own)", () => {
     const en = flatten(catalogue('en'));
     for (const lang of languages) expect(flatten(catalogue(lang)).sort(), lang).toEqual(inLanguage(lang, en));
   });

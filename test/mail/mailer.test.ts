@@ -33,8 +33,7 @@ const message: MailMessage = {
   category: 'sign-in-code',
 };
 
-const smtpUrl = (opts: { port?: number; pass?: string } = {}) =>
-  `smtp://${user}:${encodeURIComponent(opts.pass ?? password)}@127.0.0.1:${opts.port ?? port}`;
+const smtpUrl = (opts: { port?: number; pass?: string } = {}) => `smtp://${user}:${encodeURIComponent(opts.pass ?? password)}@127.0.0.1:${opts.port ?? port}`;
 
 const config = (env: Record<string, string>) => parseConfig({ MAIL_FROM: from, ...env }) as Config;
 

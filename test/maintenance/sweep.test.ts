@@ -68,9 +68,19 @@ describe('sweeping expired remembered devices', () => {
     const id = await account();
     const first = await device(id, clock.now() - 2 * day);
     const sweeper = startSweeper({ db, clock, log: silentLog }, { intervalMs: 50 });
-    expect(await eventually(() => exists(first), (there) => !there)).toBe(false);
+    expect(
+      await eventually(
+        () => exists(first),
+        (there) => !there,
+      ),
+    ).toBe(false);
     const second = await device(id, clock.now() - 2 * day); // expired after the first round
-    expect(await eventually(() => exists(second), (there) => !there)).toBe(false);
+    expect(
+      await eventually(
+        () => exists(second),
+        (there) => !there,
+      ),
+    ).toBe(false);
     await sweeper.stop();
     const third = await device(id, clock.now() - 2 * day);
     await new Promise((r) => setTimeout(r, 200));

@@ -53,16 +53,13 @@ describe.each([
   });
 
   describe('upsert and find', () => {
-    it.each(['Session', 'AccessToken', 'AuthorizationCode', 'RefreshToken', 'Grant', 'Interaction', 'ClientCredentials'])(
-      'round-trips a %s payload',
-      async (model) => {
-        const jti = id();
-        const payload: AdapterPayload = { jti, kind: model, iat: now(), exp: now() + 60, accountId: 'acc-1', clientId: 'app-1', scope: 'openid email' };
-        await adapter(model).upsert(jti, payload, 60);
-        expect(await adapter(model).find(jti)).toEqual(payload);
-        expect(await adapter(model).find(id())).toBeUndefined();
-      },
-    );
+    it.each(['Session', 'AccessToken', 'AuthorizationCode', 'RefreshToken', 'Grant', 'Interaction', 'ClientCredentials'])('round-trips a %s payload', async (model) => {
+      const jti = id();
+      const payload: AdapterPayload = { jti, kind: model, iat: now(), exp: now() + 60, accountId: 'acc-1', clientId: 'app-1', scope: 'openid email' };
+      await adapter(model).upsert(jti, payload, 60);
+      expect(await adapter(model).find(jti)).toEqual(payload);
+      expect(await adapter(model).find(id())).toBeUndefined();
+    });
 
     it('keeps models apart: the same id under another model is not found', async () => {
       const jti = id();
@@ -200,7 +197,7 @@ describe.each([
       await adapter('Session').destroy(id());
     });
 
-    it("revokes every AccessToken, RefreshToken and AuthorizationCode of the grant and nothing else", async () => {
+    it('revokes every AccessToken, RefreshToken and AuthorizationCode of the grant and nothing else', async () => {
       const grant = id();
       const other = id();
       const mine = { AccessToken: [id(), id()], RefreshToken: [id()], AuthorizationCode: [id()], DeviceCode: [id()] };

@@ -110,7 +110,7 @@ describe('session idle limits', () => {
     expect(await limits.prepare(account.id)).toBe(1500);
   });
 
-  it("is told of every policy change the repository makes in this process", async () => {
+  it('is told of every policy change the repository makes in this process', async () => {
     const { org, account } = await accountIn(600);
     let cache: OrganisationsCache | undefined;
     const repo = createOrganisationsRepo(db, { onChange: (id) => cache?.invalidate(id) });

@@ -18,7 +18,7 @@ const mfa = (accountId: string): Subject => ({ kind: 'second_factor', accountId,
 const wrong: Attempt<string> = { ok: false, value: 'wrong_code' };
 
 describe.each(variants)('regulated (%s)', (_name, make) => {
-  it('marks a failure and returns the attempt\'s value with the attempts left', async () => {
+  it("marks a failure and returns the attempt's value with the attempts left", async () => {
     const r = make();
     const result = await regulated(r, mfa('a1'), async () => wrong);
     expect(result).toMatchObject({ status: 'failed', value: 'wrong_code', counted: true, verdict: { allowed: true, remaining: 9 } });
@@ -34,7 +34,7 @@ describe.each(variants)('regulated (%s)', (_name, make) => {
 
   it('locks at the last failure, then refuses without running the attempt', async () => {
     const r = make();
-    let last;
+    let last: unknown;
     for (let i = 0; i < 10; i++) last = await regulated(r, mfa('a3'), async () => wrong);
     expect(last).toMatchObject({ status: 'failed', verdict: { allowed: false } });
     let ran = false;

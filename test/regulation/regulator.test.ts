@@ -103,7 +103,10 @@ describe('when Redis is unreachable', () => {
     const dead = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
     const r = createRegulator({ redis: dead, prefix: uniquePrefix() });
     for (const call of [() => r.check(pwd('x@example.com')), () => r.fail(pwd('x@example.com')), () => r.succeed(pwd('x@example.com'))]) {
-      const err = await call().then(() => undefined, (e: unknown) => e);
+      const err = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isAppError(err) && err.code === 'storage_unavailable' && err.status === 503).toBe(true);
     }
     dead.disconnect();

@@ -23,10 +23,12 @@ let seen: Seen[];
 /** answers in order; the last one repeats */
 let answers: Array<(res: ServerResponse) => void>;
 
-const status = (code: number, headers: Record<string, string> = {}) => (res: ServerResponse) => {
-  res.writeHead(code, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ echo: 'the provider repeats +31612345678 and 493817 here' }));
-};
+const status =
+  (code: number, headers: Record<string, string> = {}) =>
+  (res: ServerResponse) => {
+    res.writeHead(code, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify({ echo: 'the provider repeats +31612345678 and 493817 here' }));
+  };
 const silence = () => () => undefined; // never answers: the client's timeout has to end it
 
 beforeAll(async () => {

@@ -23,13 +23,10 @@ export async function startLoadBalancer(): Promise<LoadBalancer> {
     const i = pinned ?? next++ % backends.length;
     served.push(i);
     const target = backends[i]!;
-    const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
+    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
     upstream.on('error', () => {
       res.writeHead(502);
       res.end();

@@ -79,8 +79,7 @@ export function memoryHarness(): StoreHarness {
       clock.advance(seconds * 1000);
     },
     // the memory store cannot be listed; a key exists when any contract read sees it
-    exists: async (key) =>
-      (await store.ttl(key)) !== undefined || (await store.get(key)) !== undefined || (await store.getRecord(key)) !== undefined,
+    exists: async (key) => (await store.ttl(key)) !== undefined || (await store.get(key)) !== undefined || (await store.getRecord(key)) !== undefined,
     close: () => store.close(),
   };
 }
@@ -91,13 +90,19 @@ export function memoryHarness(): StoreHarness {
  */
 export function clockedStores(redis: Redis) {
   return [
-    ['memory', () => {
-      const clock = manualClock(Date.UTC(2030, 0, 1));
-      return { clock, store: createMemoryStore(clock) };
-    }],
-    ['redis', () => {
-      const clock = manualClock(Date.now());
-      return { clock, store: createRedisStore(redis, storePrefix()) };
-    }],
+    [
+      'memory',
+      () => {
+        const clock = manualClock(Date.UTC(2030, 0, 1));
+        return { clock, store: createMemoryStore(clock) };
+      },
+    ],
+    [
+      'redis',
+      () => {
+        const clock = manualClock(Date.now());
+        return { clock, store: createRedisStore(redis, storePrefix()) };
+      },
+    ],
   ] as const;
 }

@@ -32,7 +32,7 @@ export type Outcome =
   | { step: 'authenticated'; factor: FactorRecord; newSignCount: number; advanced: boolean; userVerified: boolean }
   | { step: 'refused'; code: string; message: string };
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(mode: 'register' | 'authenticate', options: unknown, autostart: boolean): string {
   return `<!doctype html>
@@ -40,10 +40,10 @@ function page(mode: 'register' | 'authenticate', options: unknown, autostart: bo
 <body>
 <script type="application/json" id="webauthn-options">${jsonForScriptElement(options)}</script>
 <form id="webauthn-form" method="post" action="/${mode}" data-mode="${mode}"${autostart ? ' data-autostart' : ''}
-  data-error-cancelled="${escape(pageTexts.cancelled)}" data-error-registered="${escape(pageTexts.registered)}"
-  data-error-unsupported="${escape(pageTexts.unsupported)}" data-error-generic="${escape(pageTexts.generic)}">
+  data-error-cancelled="${escapeHtml(pageTexts.cancelled)}" data-error-registered="${escapeHtml(pageTexts.registered)}"
+  data-error-unsupported="${escapeHtml(pageTexts.unsupported)}" data-error-generic="${escapeHtml(pageTexts.generic)}">
   <input type="hidden" name="response">
-  <button type="button" id="webauthn-start" hidden>${escape(pageTexts.start)}</button>
+  <button type="button" id="webauthn-start" hidden>${escapeHtml(pageTexts.start)}</button>
 </form>
 <p id="webauthn-error" role="alert" hidden></p>
 <noscript>This step needs JavaScript.</noscript>
@@ -52,7 +52,7 @@ function page(mode: 'register' | 'authenticate', options: unknown, autostart: bo
 </body></html>`;
 }
 
-const resultPage = (text: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>result</title></head><body><p id="result">${escape(text)}</p></body></html>`;
+const resultPage = (text: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>result</title></head><body><p id="result">${escapeHtml(text)}</p></body></html>`;
 
 export async function startWebAuthnPages(deps: { store: ShortLivedStore; factors: FactorsRepo; account: Account }) {
   const server: Server = createServer();

@@ -3,12 +3,7 @@
 // paths and its refusals (wrong origin, RP ID, counter, flags, signature) are tested without a
 // browser. The real ceremony in Chromium is test/factors/webauthn-browser.test.ts.
 import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import type {
-  AuthenticationResponseJSON,
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-  RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 
 type Cbor = number | string | Uint8Array | Map<Cbor, Cbor> | { [key: string]: Cbor };
 
@@ -60,8 +55,7 @@ export function createSoftAuthenticator(opts: SoftAuthenticatorOptions) {
   );
   const baseFlags = opts.synced ? flags.be | flags.bs : 0;
 
-  const clientData = (type: string, challenge: string, origin: string) =>
-    Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
+  const clientData = (type: string, challenge: string, origin: string) => Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
 
   const authData = (rpId: string, f: number, count: number, attested?: Buffer) => {
     const c = Buffer.alloc(4);
@@ -78,13 +72,10 @@ export function createSoftAuthenticator(opts: SoftAuthenticatorOptions) {
       counter = n;
     },
 
-    register(
-      options: PublicKeyCredentialCreationOptionsJSON,
-      over: { origin?: string; rpId?: string; flags?: number; type?: string; challenge?: string } = {},
-    ): RegistrationResponseJSON {
+    register(options: PublicKeyCredentialCreationOptionsJSON, over: { origin?: string; rpId?: string; flags?: number; type?: string; challenge?: string } = {}): RegistrationResponseJSON {
       const idLength = Buffer.from([credentialId.length >> 8, credentialId.length & 0xff]);
       const attested = Buffer.concat([aaguid, idLength, credentialId, coseKey]);
-      const data = authData(over.rpId ?? opts.rpId, over.flags ?? (flags.up | flags.uv | flags.at | baseFlags), counter, attested);
+      const data = authData(over.rpId ?? opts.rpId, over.flags ?? flags.up | flags.uv | flags.at | baseFlags, counter, attested);
       const cd = clientData(over.type ?? 'webauthn.create', over.challenge ?? options.challenge, over.origin ?? opts.origin);
       return {
         id: b64u(credentialId),
@@ -105,10 +96,12 @@ export function createSoftAuthenticator(opts: SoftAuthenticatorOptions) {
       over: { origin?: string; rpId?: string; flags?: number; counter?: number; badSignature?: boolean; challenge?: string } = {},
     ): AuthenticationResponseJSON {
       counter = over.counter ?? counter + 1;
-      const data = authData(over.rpId ?? opts.rpId, over.flags ?? (flags.up | flags.uv | baseFlags), counter);
+      const data = authData(over.rpId ?? opts.rpId, over.flags ?? flags.up | flags.uv | baseFlags, counter);
       const cd = clientData('webauthn.get', over.challenge ?? options.challenge, over.origin ?? opts.origin);
       const signed = Buffer.concat([data, createHash('sha256').update(cd).digest()]);
-      const signature = createSign('sha256').update(over.badSignature ? Buffer.concat([signed, Buffer.from([0])]) : signed).sign(privateKey);
+      const signature = createSign('sha256')
+        .update(over.badSignature ? Buffer.concat([signed, Buffer.from([0])]) : signed)
+        .sign(privateKey);
       return {
         id: b64u(credentialId),
         rawId: b64u(credentialId),

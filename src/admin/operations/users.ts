@@ -141,7 +141,13 @@ async function grantExemption(deps: UserOpsDeps, p: AdminPrincipal, accountId: s
  * exempt, a sign-in without a factor completes with the password alone; a factor the user sets
  * up again is asked for as usual, and an app that demands one still gets one.
  */
-export async function disableTwoFactor(deps: UserOpsDeps, p: AdminPrincipal, accountId: string, input: { reason: string; until?: string | undefined }, meta: RequestMeta): Promise<{ removed: number; until: Date | null }> {
+export async function disableTwoFactor(
+  deps: UserOpsDeps,
+  p: AdminPrincipal,
+  accountId: string,
+  input: { reason: string; until?: string | undefined },
+  meta: RequestMeta,
+): Promise<{ removed: number; until: Date | null }> {
   const until = exemptionEnd(deps, input.until);
   return { removed: await grantExemption(deps, p, accountId, input.reason, until, meta), until };
 }
@@ -150,7 +156,12 @@ export async function disableTwoFactor(deps: UserOpsDeps, p: AdminPrincipal, acc
 export async function endTwoFactorExemption(deps: UserOpsDeps, p: AdminPrincipal, accountId: string, meta: RequestMeta): Promise<boolean> {
   const ended = await deps.twoFactorExemptions.delete(accountId);
   if (!ended || !exemptionInEffect(ended, new Date(deps.clock.now()))) return false;
-  await deps.audit.record({ type: 'factor.exemption_ended', accountId, ...meta, details: { ...actor(p), until: ended.until?.toISOString() ?? null, grantedBy: ended.createdBy, grantedAt: ended.createdAt.toISOString() } });
+  await deps.audit.record({
+    type: 'factor.exemption_ended',
+    accountId,
+    ...meta,
+    details: { ...actor(p), until: ended.until?.toISOString() ?? null, grantedBy: ended.createdBy, grantedAt: ended.createdAt.toISOString() },
+  });
   return true;
 }
 
@@ -172,7 +183,12 @@ export async function bulkConfirmationEmails(deps: UserOpsDeps, p: AdminPrincipa
 }
 
 /** Every user of an organisation with a second factor: who would lose it, or reset them all (a reason is required). */
-export async function bulkTwoFactorReset(deps: UserOpsDeps, p: AdminPrincipal, opts: { organisationId?: string | undefined; dryRun: boolean; reason?: string | undefined }, meta: RequestMeta): Promise<BulkResult> {
+export async function bulkTwoFactorReset(
+  deps: UserOpsDeps,
+  p: AdminPrincipal,
+  opts: { organisationId?: string | undefined; dryRun: boolean; reason?: string | undefined },
+  meta: RequestMeta,
+): Promise<BulkResult> {
   if (!opts.dryRun && !opts.reason) throw new ApiError(400, 'invalid_request', 'a reason is required', {}, { reason: ['required when dry_run is false'] });
   const organisationId = organisationFor(p, opts.organisationId, { required: true });
   const users = await deps.accountAdmin.all({ organisationId, twoFactor: 'enrolled' });

@@ -16,11 +16,7 @@ export function generateRecoveryCodes(count = recoveryCodeCount): string[] {
 
 /** Canonical form of a typed code, or undefined when it cannot be one. */
 export function normaliseRecoveryCode(typed: string): string | undefined {
-  const s = typed
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const s = typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return /^[0-9A-HJKMNP-TV-Z]{10}$/.test(s) ? s : undefined;
 }
 

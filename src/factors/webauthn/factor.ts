@@ -29,7 +29,7 @@ export const webauthnFactor: Factor<'webauthn'> = {
     method: say.t('mfa.method_webauthn'),
   }),
   async verify(deps, { binding, typed, keys }) {
-    let verified;
+    let verified: Awaited<ReturnType<typeof deps.webauthn.verifyAuthentication>>;
     try {
       verified = await deps.webauthn.verifyAuthentication({ binding, response: typed, factors: keys ?? [] });
     } catch (err) {

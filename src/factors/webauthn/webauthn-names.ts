@@ -50,9 +50,6 @@ export function authenticatorName(aaguid: string | null | undefined): string | u
  * (translated) default for its kind — a device-bound credential is a security key, a synced one
  * a passkey.
  */
-export function webAuthnLabel(
-  factor: { aaguid?: string | null; deviceType?: 'singleDevice' | 'multiDevice' | null },
-  defaults: { securityKey: string; passkey: string },
-): string {
+export function webAuthnLabel(factor: { aaguid?: string | null; deviceType?: 'singleDevice' | 'multiDevice' | null }, defaults: { securityKey: string; passkey: string }): string {
   return authenticatorName(factor.aaguid) ?? (factor.deviceType === 'multiDevice' ? defaults.passkey : defaults.securityKey);
 }

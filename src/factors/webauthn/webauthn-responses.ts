@@ -13,7 +13,11 @@ export const failed = (detail: string, cause?: unknown) => new AppError('webauth
 // Shapes of what @simplewebauthn/browser posts (RegistrationResponseJSON, AuthenticationResponseJSON).
 // Binary fields must be base64url; unknown keys are dropped; optional, informational fields are
 // accepted loosely (browsers disagree on null vs absent).
-const b64url = z.string().min(1).max(maxResponseBytes).regex(/^[A-Za-z0-9_-]+$/);
+const b64url = z
+  .string()
+  .min(1)
+  .max(maxResponseBytes)
+  .regex(/^[A-Za-z0-9_-]+$/);
 const common = {
   id: b64url,
   rawId: b64url,

@@ -96,7 +96,15 @@ export function createAuditLog(db: Queryable, opts: { groupCommit?: boolean } = 
      * Newest first, keyset-paged by id: events of one account, or of the accounts of one
      * organisation, of some types, in a time range.
      */
-    async query(filter: { accountId?: string | undefined; organisationId?: string | undefined; types?: string[] | undefined; from?: Date | undefined; to?: Date | undefined; before?: string | undefined; limit: number }): Promise<StoredAuditEvent[]> {
+    async query(filter: {
+      accountId?: string | undefined;
+      organisationId?: string | undefined;
+      types?: string[] | undefined;
+      from?: Date | undefined;
+      to?: Date | undefined;
+      before?: string | undefined;
+      limit: number;
+    }): Promise<StoredAuditEvent[]> {
       if (filter.accountId !== undefined && !isUuid(filter.accountId)) return [];
       if (filter.organisationId !== undefined && !isUuid(filter.organisationId)) return [];
       const { rows } = await db.query<StoredAuditEvent>(

@@ -41,7 +41,11 @@ const secretContext = (clientId: string) => `client_secret:${clientId}`;
 
 /** JSON with sorted keys: oidc-provider caches a client by the hash of its metadata. */
 function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, value[k]]),
+  );
 }
 
 /** Postgres NOTIFY channel on which every client change is announced (payload: client_id). */

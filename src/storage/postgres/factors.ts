@@ -70,10 +70,7 @@ export function createFactorsRepo(db: Queryable) {
     },
     /** Record an accepted TOTP step; false when that step (or a later one) was already used. */
     async advanceStep(id: string, step: number): Promise<boolean> {
-      const { rowCount } = await db.query(
-        'UPDATE factors SET last_step = $2, last_used_at = now() WHERE id = $1 AND (last_step IS NULL OR last_step < $2)',
-        [id, step],
-      );
+      const { rowCount } = await db.query('UPDATE factors SET last_step = $2, last_used_at = now() WHERE id = $1 AND (last_step IS NULL OR last_step < $2)', [id, step]);
       return (rowCount ?? 0) === 1;
     },
     /**

@@ -8,13 +8,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-export async function listen(opts: {
-  url: string;
-  channel: string;
-  onMessage: (payload: string) => void;
-  onReset: () => void;
-  log: Logger;
-}): Promise<Listener> {
+export async function listen(opts: { url: string; channel: string; onMessage: (payload: string) => void; onReset: () => void; log: Logger }): Promise<Listener> {
   let client: pg.Client | undefined;
   let closed = false;
   let retryMs = 500;

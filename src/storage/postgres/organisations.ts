@@ -128,10 +128,11 @@ export function createOrganisationsRepo(db: Queryable, opts: { onChange?: (organ
     },
     /** One page in slug order after the given slug; `only` limits it to one organisation (an org admin's view). */
     async page(opts: { after?: string | undefined; limit: number; only?: string | undefined }): Promise<Organisation[]> {
-      const { rows } = await db.query<Row>(
-        `SELECT ${columns} FROM organisations WHERE ($1::text IS NULL OR slug > $1) AND ($2::uuid IS NULL OR id = $2) ORDER BY slug LIMIT $3`,
-        [opts.after ?? null, opts.only ?? null, opts.limit],
-      );
+      const { rows } = await db.query<Row>(`SELECT ${columns} FROM organisations WHERE ($1::text IS NULL OR slug > $1) AND ($2::uuid IS NULL OR id = $2) ORDER BY slug LIMIT $3`, [
+        opts.after ?? null,
+        opts.only ?? null,
+        opts.limit,
+      ]);
       return rows.map(fromRow);
     },
     async rename(id: string, name: string): Promise<Organisation | undefined> {

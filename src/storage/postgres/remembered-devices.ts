@@ -64,10 +64,10 @@ export function createRememberedDevicesRepo(db: Queryable) {
     /** Devices that still count: not forgotten, not expired at `now`, newest first. */
     async listLive(accountId: string, now: Date): Promise<RememberedDevice[]> {
       if (!isUuid(accountId)) return [];
-      const { rows } = await db.query<RememberedDevice>(
-        `SELECT ${columns} FROM remembered_devices WHERE account_id = $1 AND forgotten_at IS NULL AND expires_at > $2 ORDER BY created_at DESC`,
-        [accountId, now],
-      );
+      const { rows } = await db.query<RememberedDevice>(`SELECT ${columns} FROM remembered_devices WHERE account_id = $1 AND forgotten_at IS NULL AND expires_at > $2 ORDER BY created_at DESC`, [
+        accountId,
+        now,
+      ]);
       return rows;
     },
     async touch(id: string): Promise<void> {
@@ -76,28 +76,27 @@ export function createRememberedDevicesRepo(db: Queryable) {
     /** Forget one device of this account; false when there is no such live device. */
     async forget(accountId: string, id: string, reason: string): Promise<boolean> {
       if (!isUuid(accountId) || !isUuid(id)) return false;
-      const { rowCount } = await db.query(
-        'UPDATE remembered_devices SET forgotten_at = now(), forgotten_reason = $3 WHERE account_id = $1 AND id = $2 AND forgotten_at IS NULL',
-        [accountId, id, reason],
-      );
+      const { rowCount } = await db.query('UPDATE remembered_devices SET forgotten_at = now(), forgotten_reason = $3 WHERE account_id = $1 AND id = $2 AND forgotten_at IS NULL', [
+        accountId,
+        id,
+        reason,
+      ]);
       return (rowCount ?? 0) > 0;
     },
     /** Forget the device with this token hash, if it is a live one of this account (it is being replaced). */
     async forgetByTokenHash(accountId: string, tokenHash: string, reason: string): Promise<boolean> {
       if (!isUuid(accountId)) return false;
-      const { rowCount } = await db.query(
-        'UPDATE remembered_devices SET forgotten_at = now(), forgotten_reason = $3 WHERE account_id = $1 AND token_hash = $2 AND forgotten_at IS NULL',
-        [accountId, tokenHash, reason],
-      );
+      const { rowCount } = await db.query('UPDATE remembered_devices SET forgotten_at = now(), forgotten_reason = $3 WHERE account_id = $1 AND token_hash = $2 AND forgotten_at IS NULL', [
+        accountId,
+        tokenHash,
+        reason,
+      ]);
       return (rowCount ?? 0) > 0;
     },
     /** Forget every device of the account; returns how many were not forgotten yet. */
     async forgetAll(accountId: string, reason: string): Promise<number> {
       if (!isUuid(accountId)) return 0;
-      const { rowCount } = await db.query(
-        'UPDATE remembered_devices SET forgotten_at = now(), forgotten_reason = $2 WHERE account_id = $1 AND forgotten_at IS NULL',
-        [accountId, reason],
-      );
+      const { rowCount } = await db.query('UPDATE remembered_devices SET forgotten_at = now(), forgotten_reason = $2 WHERE account_id = $1 AND forgotten_at IS NULL', [accountId, reason]);
       return rowCount ?? 0;
     },
     /**

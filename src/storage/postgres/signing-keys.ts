@@ -20,10 +20,7 @@ export function createSigningKeysRepo(db: Queryable) {
   return {
     /** Keys still published at `now`, newest first within each algorithm. */
     async findPublished(now: Date): Promise<SigningKeyRow[]> {
-      const { rows } = await db.query<SigningKeyRow>(
-        `SELECT ${columns} FROM signing_keys WHERE retire_at IS NULL OR retire_at > $1 ORDER BY alg, signs_from DESC, created_at DESC`,
-        [now],
-      );
+      const { rows } = await db.query<SigningKeyRow>(`SELECT ${columns} FROM signing_keys WHERE retire_at IS NULL OR retire_at > $1 ORDER BY alg, signs_from DESC, created_at DESC`, [now]);
       return rows;
     },
     async findAll(): Promise<SigningKeyRow[]> {

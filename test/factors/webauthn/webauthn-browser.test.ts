@@ -42,7 +42,6 @@ async function pagesFor(account: Account) {
   return pages;
 }
 
-
 const signCount = async (id: string) => (await db.query<{ n: number }>('SELECT sign_count::float8 AS n FROM factors WHERE id = $1', [id])).rows[0]!.n;
 
 describe('WebAuthn in Chromium with a virtual authenticator', () => {

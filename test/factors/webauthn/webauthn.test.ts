@@ -221,7 +221,11 @@ describe.each(setups)('WebAuthn (%s store)', (_name, setup) => {
         { ...good, response: { ...good.response, clientDataJSON: 42 } },
         { ...good, response: { ...good.response, attestationObject: undefined } },
         { ...good, response: { ...good.response, transports: 'usb' } },
-        { toJSON: () => { throw new Error('boom'); } },
+        {
+          toJSON: () => {
+            throw new Error('boom');
+          },
+        },
       ];
       for (const response of garbage) await refused(webauthn.verifyRegistration({ binding: 'b', response }), 'webauthn_failed');
       await refused(webauthn.verifyRegistration({ binding: 'b', response: huge }), 'webauthn_failed', /64 KiB/);

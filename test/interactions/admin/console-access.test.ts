@@ -108,7 +108,11 @@ describe('signing in to the console', () => {
     const admin = await consoleUser(app, ['admin']);
     const ua = createUserAgent();
     await signInToConsole(app, ua, admin, clock);
-    const res = await ua.request(`${app.url}/admin/users/${admin.id}/unlock`, { method: 'POST', body: new URLSearchParams({ csrf: 'forged' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await ua.request(`${app.url}/admin/users/${admin.id}/unlock`, {
+      method: 'POST',
+      body: new URLSearchParams({ csrf: 'forged' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(403);
     expect(await app.services.audit.findRecent({ accountId: admin.id, type: 'account.unlocked' })).toHaveLength(0);
   });
@@ -148,11 +152,15 @@ describe('an organisation admin', () => {
     const mine = await ua.follow(`${app.url}/admin/users/${colleague.id}`);
     expect(mine.status).toBe(200);
     expect(mine.body).toContain('Set up with 1 method:');
-    expect(mine.body).not.toContain('action="/admin/users/' + colleague.id + '/roles"'); // roles: admin only
+    expect(mine.body).not.toContain(`action="/admin/users/${colleague.id}/roles"`); // roles: admin only
 
     // an action on another organisation's user is a 404 and changes nothing
     const csrf = /name="csrf" value="([^"]+)"/.exec(mine.body)![1]!;
-    const forged = await ua.request(`${app.url}/admin/users/${stranger.id}/two-factor/reset`, { method: 'POST', body: new URLSearchParams({ csrf, reason: 'not mine to reset' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const forged = await ua.request(`${app.url}/admin/users/${stranger.id}/two-factor/reset`, {
+      method: 'POST',
+      body: new URLSearchParams({ csrf, reason: 'not mine to reset' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(forged.status).toBe(404);
     expect(await app.services.factors.findByAccount(stranger.id)).toHaveLength(1);
 

@@ -133,7 +133,14 @@ describe('organisations', () => {
     const event = (await app.services.audit.query({ types: ['organisation.updated'], limit: 200 })).find((e) => e.details['organisation'] === org.id);
     expect(event!.details).toMatchObject({ ...byConsole, organisation: org.id, policy: { mode: 'required' } });
 
-    const bad = await ua.submit(saved, new RegExp(`/admin/organisations/${org.id}$`), { name: org.name, mode: 'required', remember_device_days: '365', remember_ip_rule: 'prefix', reset_cooloff_hours: '1', session_idle_minutes: '0.5' });
+    const bad = await ua.submit(saved, new RegExp(`/admin/organisations/${org.id}$`), {
+      name: org.name,
+      mode: 'required',
+      remember_device_days: '365',
+      remember_ip_rule: 'prefix',
+      reset_cooloff_hours: '1',
+      session_idle_minutes: '0.5',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('Sign out after this long without activity (minutes): Give a number of minutes from 1 to 1440, or leave it empty.');
     expect(bad.body).toContain('Methods users may use: Tick at least one method.');
@@ -169,7 +176,13 @@ describe('users', () => {
   it('lists users in pages of 25 with a link to the next page that keeps the filters', async () => {
     const org = await createOrganisation(app.services);
     for (let i = 0; i < 27; i++) {
-      await app.services.accounts.save({ organisationId: org.id, email: `paged-${String(i).padStart(2, '0')}-${randomUUID().slice(0, 4)}@example.com`, name: `Paged ${i}`, emailVerified: true, passwordHash: null });
+      await app.services.accounts.save({
+        organisationId: org.id,
+        email: `paged-${String(i).padStart(2, '0')}-${randomUUID().slice(0, 4)}@example.com`,
+        name: `Paged ${i}`,
+        emailVerified: true,
+        passwordHash: null,
+      });
     }
     const first = await page(`/admin/users?organisation_id=${org.id}`);
     expect(first.body.match(/<tr>/g)).toHaveLength(1 + 25);
@@ -274,13 +287,24 @@ describe('audit log', () => {
   it('says each event in a sentence: a reset with its reason, who did it and from where; never raw JSON', async () => {
     const org = await createOrganisation(app.services);
     const user = await consoleUser(app, [], { organisationId: org.id });
-    await app.services.audit.record({ type: 'device.not_honoured', accountId: user.id, ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0', details: { reason: 'different_network', deviceId: randomUUID() } });
+    await app.services.audit.record({
+      type: 'device.not_honoured',
+      accountId: user.id,
+      ip: '198.51.100.7',
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0',
+      details: { reason: 'different_network', deviceId: randomUUID() },
+    });
     const detail = await page(`/admin/users/${user.id}`);
     await ua.submit(detail, /two-factor\/reset$/, { reason: 'lost phone, ticket 4712' });
 
     const log = await page(`/admin/audit?user=${encodeURIComponent(user.email)}`);
     expect(log.status).toBe(200);
-    const rows = [...log.body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    const rows = [...log.body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
+      m[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     const reset = rows.find((r) => r.includes('factor.reset'))!;
     expect(reset).toContain('Two-step verification reset: lost phone, ticket 4712 — 1 method removed');
     expect(reset).toContain(`${admin.email} (console)`);

@@ -71,10 +71,7 @@ describe('accounts', () => {
     const withPassword = (await accounts.save(newAccount()))!;
     const invited = (await accounts.save(newAccount({ passwordHash: null })))!;
     expect(invited.passwordHash).toBeNull();
-    const { rows } = await db.query<{ id: string; password_changed_at: Date | null }>(
-      'SELECT id, password_changed_at FROM accounts WHERE id = ANY($1::uuid[])',
-      [[withPassword.id, invited.id]],
-    );
+    const { rows } = await db.query<{ id: string; password_changed_at: Date | null }>('SELECT id, password_changed_at FROM accounts WHERE id = ANY($1::uuid[])', [[withPassword.id, invited.id]]);
     const changedAt = new Map(rows.map((r) => [r.id, r.password_changed_at]));
     expect(changedAt.get(withPassword.id)).toBeInstanceOf(Date);
     expect(changedAt.get(invited.id)).toBeNull();

@@ -23,8 +23,7 @@ const metadata = () => ({
   grant_types: ['authorization_code', 'refresh_token'],
   token_endpoint_auth_method: 'client_secret_basic',
 });
-const rawRow = async (clientId: string) =>
-  (await db.query<{ secret_sealed: string | null; metadata: Record<string, unknown> }>('SELECT * FROM clients WHERE client_id = $1', [clientId])).rows[0]!;
+const rawRow = async (clientId: string) => (await db.query<{ secret_sealed: string | null; metadata: Record<string, unknown> }>('SELECT * FROM clients WHERE client_id = $1', [clientId])).rows[0]!;
 
 describe('clients', () => {
   it('stores the secret sealed: the plaintext is nowhere in the row', async () => {

@@ -24,7 +24,16 @@ const slug = () => `cache-${randomBytes(4).toString('hex')}`;
 function counting() {
   const repo = createOrganisationsRepo(db);
   let reads = 0;
-  return { repo: { ...repo, findById: (id: string) => (reads++, repo.findById(id)) }, reads: () => reads };
+  return {
+    repo: {
+      ...repo,
+      findById: (id: string) => {
+        reads++;
+        return repo.findById(id);
+      },
+    },
+    reads: () => reads,
+  };
 }
 
 describe('organisations cache', () => {
@@ -66,7 +75,10 @@ describe('organisations cache', () => {
       const org = await elsewhere.save({ slug: slug(), name: 'Shared' });
       expect((await cache.repo.findById(org.id))?.policy.rememberDeviceDays).toBe(7);
       await elsewhere.savePolicy(org.id, { rememberDeviceDays: 0 });
-      const seen = await eventually(() => cache.repo.findById(org.id), (o) => o?.policy.rememberDeviceDays === 0);
+      const seen = await eventually(
+        () => cache.repo.findById(org.id),
+        (o) => o?.policy.rememberDeviceDays === 0,
+      );
       expect(seen?.policy.rememberDeviceDays).toBe(0);
     } finally {
       await listener?.close();

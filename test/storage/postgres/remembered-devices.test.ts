@@ -34,7 +34,15 @@ describe('remembered devices', () => {
     const live = await device(mine.id, now + 86_400_000);
     const othersOld = await device(theirs.id, now - 3 * 86_400_000);
     expect(await repo.findByTokenHash(old.tokenHash)).toBeDefined();
-    await repo.save({ accountId: mine.id, tokenHash: randomBytes(32).toString('base64url'), browser: 'Chrome', os: 'Linux', ip: '192.0.2.1', expiresAt: new Date(now + 7 * 86_400_000), purgeBefore: new Date(now - 86_400_000) });
+    await repo.save({
+      accountId: mine.id,
+      tokenHash: randomBytes(32).toString('base64url'),
+      browser: 'Chrome',
+      os: 'Linux',
+      ip: '192.0.2.1',
+      expiresAt: new Date(now + 7 * 86_400_000),
+      purgeBefore: new Date(now - 86_400_000),
+    });
     expect(await repo.findByTokenHash(old.tokenHash)).toBeUndefined();
     expect(await repo.findByTokenHash(live.tokenHash)).toBeDefined();
     expect(await repo.findByTokenHash(othersOld.tokenHash)).toBeDefined();

@@ -40,9 +40,7 @@ describe('Redis store prefix', () => {
     const found = await scanKeys(redis, `*${marker}*`);
     expect(found.length).toBeGreaterThanOrEqual(6);
     for (const key of found) expect(key.startsWith(prefix), key).toBe(true);
-    expect(found.sort()).toEqual(
-      [`rec:${marker}`, `ptr:${marker}`, `set:${marker}`, `rec2:${marker}`, `plain:${marker}`, `n:${marker}`].map((k) => prefix + k).sort(),
-    );
+    expect(found.sort()).toEqual([`rec:${marker}`, `ptr:${marker}`, `set:${marker}`, `rec2:${marker}`, `plain:${marker}`, `n:${marker}`].map((k) => prefix + k).sort());
     await redisHarness(redis, prefix).close();
   });
 
@@ -78,9 +76,9 @@ describe('Redis store layout', () => {
     const store = createRedisStore(redis, prefix);
     await store.putRecord('rec', 'payload', 60);
     await store.consumeRecord('rec', 42);
-    expect(await redis.type(prefix + 'rec')).toBe('hash');
-    expect(await redis.hgetall(prefix + 'rec')).toEqual({ v: 'payload', c: '42' });
-    const pttl = await redis.pttl(prefix + 'rec');
+    expect(await redis.type(`${prefix}rec`)).toBe('hash');
+    expect(await redis.hgetall(`${prefix}rec`)).toEqual({ v: 'payload', c: '42' });
+    const pttl = await redis.pttl(`${prefix}rec`);
     expect(pttl).toBeGreaterThan(59_000);
     expect(pttl).toBeLessThanOrEqual(60_000);
     await redisHarness(redis, prefix).close();
@@ -90,10 +88,10 @@ describe('Redis store layout', () => {
     const prefix = storePrefix();
     const store = createRedisStore(redis, prefix);
     await store.putRecord('code', 'v', 60);
-    await redis.pexpire(prefix + 'code', 1);
+    await redis.pexpire(`${prefix}code`, 1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await store.consumeRecord('code', 1)).toBe(false);
-    expect(await redis.exists(prefix + 'code')).toBe(0);
+    expect(await redis.exists(`${prefix}code`)).toBe(0);
     expect(await store.getRecord('code')).toBeUndefined();
   });
 
@@ -101,7 +99,7 @@ describe('Redis store layout', () => {
     const prefix = storePrefix();
     const store = createRedisStore(redis, prefix);
     await store.putRecord('member', 'v', 60, { sets: ['grant'] });
-    expect(await redis.smembers(prefix + 'grant')).toEqual(['member']);
+    expect(await redis.smembers(`${prefix}grant`)).toEqual(['member']);
     await redisHarness(redis, prefix).close();
   });
 });
