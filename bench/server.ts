@@ -3,9 +3,10 @@
 // listening on a loopback port that is also the issuer. Started by bench/run.ts.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../src/app.js';
+import { createApp } from '../interactions/app.js';
 import { parseConfig, type Config } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
+import { hostedProviderPages } from '../interactions/provider-pages.js';
 import { createServices } from '../src/services.js';
 import { countRoundTrips } from './counters.js';
 import { reportFailure, serveParent } from './ipc.js';
@@ -24,7 +25,8 @@ async function main() {
     ISSUER: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'silent',
   }) as Config;
-  const services = await createServices(config, createLogger(config.logLevel));
+  const log = createLogger(config.logLevel);
+  const services = await createServices(config, log, { providerPages: hostedProviderPages(log) });
   server.on('request', createApp(services).callback());
   server.keepAliveTimeout = 65_000;
 

@@ -13,9 +13,10 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createApp } from '../src/app.js';
+import { createApp } from '../interactions/app.js';
 import { parseConfig, type Config } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
+import { hostedProviderPages } from '../interactions/provider-pages.js';
 import { createServices } from '../src/services.js';
 import { createBenchEnvironment, seed, type BenchEnvironment } from './setup.js';
 import { signInOp, totpSignInOp } from './signin-driver.js';
@@ -86,7 +87,8 @@ async function main() {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const config = parseConfig({ ...env.serverEnv, ISSUER: `http://127.0.0.1:${port}`, LOG_LEVEL: 'silent' }) as Config;
-    const services = await createServices(config, createLogger(config.logLevel));
+    const log = createLogger(config.logLevel);
+    const services = await createServices(config, log, { providerPages: hostedProviderPages(log) });
     const handler = createApp(services).callback();
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const trace: RequestTrace = { request: `${req.method} ${req.url!.split('?')[0]!.replace(/\/[A-Za-z0-9_-]{20,}/g, '/<uid>')}`, redis: [], pg: [] };

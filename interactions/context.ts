@@ -1,8 +1,8 @@
-// What every interaction route needs: the services built once in src/services.ts, and the
-// provider in service now (it is rebuilt when signing keys change).
-import type Provider from 'oidc-provider';
-import type { Services } from '../src/services.js';
+// What every interaction route needs: the services built once in src/services.ts, the provider
+// in service now (it is rebuilt when signing keys change), and the page templates.
+import type { RequestDeps } from '../src/services.js';
+import type { Views } from './views.js';
 
-export type InteractionDeps = Omit<Services, 'providers' | 'close' | 'db'> & {
-  provider(): Provider;
+export type InteractionDeps = RequestDeps & {
+  views: Views;
 };

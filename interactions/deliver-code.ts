@@ -2,8 +2,8 @@
 // render the message in the user's language, hand it to the mailer or the SMS sender. Used by
 // the sign-in's e-mail/SMS step and by the profile when a new address or number is confirmed.
 import type { InteractionDeps } from './context.js';
-import { renderEmail } from './emails.js';
-import type { Translator } from './i18n.js';
+import { renderEmail } from '../src/mail/emails.js';
+import type { Translator } from '../src/i18n/i18n.js';
 
 export type Channel = 'email' | 'sms';
 

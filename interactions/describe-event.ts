@@ -5,9 +5,9 @@
 // API keeps returning them as JSON (src/admin/audit.ts).
 import type { AuditEventType, StoredAuditEvent } from '../src/storage/postgres/audit.js';
 import { factorOf, isFactorKind, registry } from '../src/factors/registry.js';
-import { formatDateTime } from './format.js';
-import type { Translator } from './i18n.js';
-import { describeBrowser, describeDuration } from './recovery/describe.js';
+import { formatDateTime } from '../src/i18n/format.js';
+import type { Translator } from '../src/i18n/i18n.js';
+import { describeBrowser, describeDuration } from '../src/i18n/describe.js';
 
 type Details = Record<string, unknown>;
 

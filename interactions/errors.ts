@@ -4,7 +4,7 @@
 import type { Middleware } from 'koa';
 import { isAppError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
-import type { I18n } from './i18n.js';
+import type { I18n } from '../src/i18n/i18n.js';
 import { errorMessage, renderMessage, translatorFor } from './render.js';
 import type { Views } from './views.js';
 

@@ -3,7 +3,7 @@
 // is served, the development outbox when it is on — and to the discovery document for developers.
 import type { Middleware } from 'koa';
 import type { Config } from '../src/config/index.js';
-import type { I18n } from './i18n.js';
+import type { I18n } from '../src/i18n/i18n.js';
 import { renderPage, translatorFor } from './render.js';
 import type { Views } from './views.js';
 

@@ -7,8 +7,8 @@ import type { Context } from 'koa';
 import { AppError } from '../src/errors.js';
 import type { Csrf } from '../src/http/csrf.js';
 import type { Outbox, OutboxMessage } from '../src/outbox/outbox.js';
-import { formatTimestamp } from './format.js';
-import type { I18n, Translator } from './i18n.js';
+import { formatTimestamp } from '../src/i18n/format.js';
+import type { I18n, Translator } from '../src/i18n/i18n.js';
 import { renderPage, translatorFor } from './render.js';
 import type { Views } from './views.js';
 

@@ -4,7 +4,7 @@
 // This puts that text in the user's language (the page, its script and form stay as they are:
 // the script's CSP hash was computed by oidc-provider).
 import type { Middleware } from 'koa';
-import type { I18n } from './i18n.js';
+import type { I18n } from '../src/i18n/i18n.js';
 import { translatorFor } from './render.js';
 
 const marker = '<title>Submitting Callback</title>';

@@ -4,10 +4,10 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../src/log.js';
 import type { ProviderPages } from '../src/oidc/pages.js';
-import { localClientName } from './client-name.js';
-import { languages, type I18n } from './i18n.js';
+import { localClientName } from '../src/i18n/client-name.js';
+import { languages, type I18n } from '../src/i18n/i18n.js';
 import { errorMessage, renderMessage, renderPage, translatorFor } from './render.js';
-import type { Views } from './views.js';
+import { createViews, type Views } from './views.js';
 
 export function createProviderPages(deps: { views: Views; i18n: I18n; log: Logger }): ProviderPages {
   const { views, i18n } = deps;
@@ -34,3 +34,9 @@ export function createProviderPages(deps: { views: Views; i18n: I18n; log: Logge
     },
   };
 }
+
+/** For createServices: our provider pages, with their own templates. */
+export const hostedProviderPages =
+  (log: Logger) =>
+  (i18n: I18n): ProviderPages =>
+    createProviderPages({ views: createViews(), i18n, log });

@@ -1,8 +1,8 @@
 // Rendering helpers shared by the routes: pick the language, render a page, render a message
 // page (expired interaction, errors) with a status.
 import type { Context } from 'koa';
-import { localClientName } from './client-name.js';
-import { pickLanguage, type I18n, type Translator } from './i18n.js';
+import { localClientName } from '../src/i18n/client-name.js';
+import { pickLanguage, type I18n, type Translator } from '../src/i18n/i18n.js';
 import type { PageData, Views } from './views.js';
 
 /**

@@ -14,7 +14,8 @@ import { showEnrolment, submitEnrolment } from './signin/enrol.js';
 import { showLogin, submitLogin } from './signin/password.js';
 import { registerPolicyRoutes, showPolicyStep } from './signin/policy.js';
 import { resendCode, showSecondFactor, submitSecondFactor } from './signin/second-factor.js';
-import { continueSignIn, finishSignIn, nextStep, preferredMethodId, type Step } from './signin/steps.js';
+import type { Step } from './signin/step-types.js';
+import { continueSignIn, finishSignIn, nextStep, preferredMethodId } from './signin/steps.js';
 import { requestFactorReset } from './recovery/factor-reset.js';
 
 export const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });

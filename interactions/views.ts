@@ -1,7 +1,7 @@
 // Server-rendered pages: eta templates with autoescaping, one layout, texts from the catalogue.
 import { Eta } from 'eta';
 import { projectPath } from '../src/project-root.js';
-import type { Translator } from './i18n.js';
+import type { Translator } from '../src/i18n/i18n.js';
 
 const viewsDir = projectPath('interactions', 'views');
 

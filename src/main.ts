@@ -4,7 +4,8 @@ import type { Server } from 'node:http';
 import { type Config, ConfigError, loadConfig } from './config/index.js';
 import { isAppError } from './errors.js';
 import { createLogger } from './log.js';
-import { createApp } from './app.js';
+import { createApp } from '../interactions/app.js';
+import { hostedProviderPages } from '../interactions/provider-pages.js';
 import { createServices } from './services.js';
 import { seedDemo } from './demo/seed.js';
 import { startSweeper } from './maintenance/sweep.js';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const services = await createServices(config, log);
+  const services = await createServices(config, log, { providerPages: hostedProviderPages(log) });
   const demo = config.demo ? await seedDemo(services) : undefined;
   // expired remembered-device rows, every account's: now and hourly (maintenance/sweep.ts)
   const sweeper = startSweeper(services);

@@ -2,6 +2,7 @@
 // No module creates clients at import time; this is the only place they are made.
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type Provider from 'oidc-provider';
 import { createOneTimeCodes, type OneTimeCodes } from './factors/one-time-code.js';
 import { recoveryCodeHasher } from './factors/recovery-codes/recovery-codes.js';
 import { createTotp, type Totp } from './factors/totp/totp.js';
@@ -39,15 +40,21 @@ import type { TwoFactorExemptionsRepo } from './storage/postgres/twofa-exemption
 import { createMemoryStore } from './storage/short-lived/memory-store.js';
 import { connectRedis, createRedisStore } from './storage/short-lived/redis-store.js';
 import type { ShortLivedStore } from './storage/short-lived/store.js';
-import { createMailer, type Mailer } from './mail/mailer.js';
+import { createMailer } from './mail/create-mailer.js';
+import type { Mailer } from './mail/mailer.js';
 import { createOutbox, type Outbox } from './outbox/outbox.js';
-import { createSmsSender, type SmsSender } from './sms/sms-sender.js';
-import { createI18n, type I18n } from '../interactions/i18n.js';
-import { createProviderPages } from '../interactions/provider-pages.js';
-import { createViews, type Views } from '../interactions/views.js';
-import { createRecoveryServices, type RecoveryServices } from '../interactions/recovery/services.js';
+import { createSmsSender } from './sms/create-sms-sender.js';
+import type { SmsSender } from './sms/sms-sender.js';
+import { createI18n, type I18n } from './i18n/i18n.js';
+import type { ProviderPages } from './oidc/pages.js';
+import { createRecoveryServices, type RecoveryServices } from './recovery/services.js';
 
 export { openPostgres, type Storage } from './storage/postgres/open.js';
+
+/** What a request handler gets: the services, and the provider in service now (rebuilt when signing keys change). */
+export type RequestDeps = Omit<Services, 'providers' | 'close' | 'db'> & {
+  provider(): Provider;
+};
 
 export interface Services extends RecoveryServices {
   config: Config;
@@ -67,7 +74,6 @@ export interface Services extends RecoveryServices {
   audit: AuditLog;
   hasher: PasswordHasher;
   csrf: Csrf;
-  views: Views;
   i18n: I18n;
   providers: ProviderHolder;
   /** end an account's sessions (everywhere, or all but the current one) */
@@ -110,7 +116,14 @@ export async function openShortLivedStore(config: Config, log: Logger, clock: Cl
   return { store: createMemoryStore(clock) };
 }
 
-export async function createServices(config: Config, log: Logger, clock: Clock = systemClock): Promise<Services> {
+export interface ServicesOptions {
+  /** the pages oidc-provider renders itself (errors, logout), in the hosted pages' layout: interactions/provider-pages.ts */
+  providerPages: (i18n: I18n) => ProviderPages;
+  clock?: Clock | undefined;
+}
+
+export async function createServices(config: Config, log: Logger, options: ServicesOptions): Promise<Services> {
+  const clock = options.clock ?? systemClock;
   const storage = await openPostgres(config, log);
   const { store, redis } = await openShortLivedStore(config, log, clock).catch(async (err: unknown) => {
     await storage.close();
@@ -157,8 +170,7 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
         })
       : undefined;
   const [hasher, i18n] = await Promise.all([createPasswordHasher(), createI18n()]);
-  const views = createViews();
-  const pages = createProviderPages({ views, i18n, log });
+  const pages = options.providerPages(i18n);
   // sessions leave a small marker behind so the next sign-in can say why one expired (session-end.ts)
   // and learn the idle limit of every account whose session they read (session-idle.ts)
   const Adapter = withSessionIdleLimits(withSessionEndMarkers(createAdapterClass(store, clientCache, box), { store, clock, ...config.session, secureCookies: config.secureCookies }), sessionIdle);
@@ -202,7 +214,6 @@ export async function createServices(config: Config, log: Logger, clock: Clock =
     ...recovery,
     hasher,
     csrf: createCsrf({ keys: config.cookieKeys, secure: config.secureCookies, issuer: config.issuer }),
-    views,
     i18n,
     providers,
     accountSessions: createAccountSessions(store),

@@ -5,9 +5,8 @@
 import { organisationScope } from '../../src/admin/auth.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import { describeForAdmin, type AuditLine, type AuditNames } from '../describe-event.js';
-import { formatDateTime } from '../format.js';
-import type { ConsoleRoutes } from './router.js';
-import { renderConsole } from './page.js';
+import { formatDateTime } from '../../src/i18n/format.js';
+import { renderConsole, type ConsoleRoutes } from './page.js';
 import { organisationChoices } from './users.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -6,10 +6,9 @@
 // the API's bulk routes.
 import { z } from 'zod';
 import { bulkConfirmationEmails, bulkTwoFactorDisable, bulkTwoFactorReset, type BulkResult } from '../../src/admin/operations/users.js';
-import { formatDate } from '../format.js';
+import { formatDate } from '../../src/i18n/format.js';
 import { reasonBody } from '../../src/admin/user-schemas.js';
-import type { ConsoleRoutes } from './router.js';
-import { field, formError, formErrors, formOf, meta, renderConsole, type ConsoleRequest } from './page.js';
+import { field, formError, formErrors, formOf, meta, renderConsole, type ConsoleRequest, type ConsoleRoutes } from './page.js';
 import { organisationChoices, untilFromForm } from './users.js';
 
 const organisationId = z.uuid().optional();

@@ -7,8 +7,7 @@ import { parseBody } from '../../src/admin/errors.js';
 import { clientView, createClient, deleteClient, findClient, rotateClientSecret, updateClient } from '../../src/admin/operations/clients.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import type { ClientRecord } from '../../src/storage/postgres/clients.js';
-import type { ConsoleRoutes } from './router.js';
-import { field, formError, formErrors, formOf, lines, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
+import { field, formError, formErrors, formOf, lines, redirectDone, renderConsole, type ConsoleRequest, type ConsoleRoutes } from './page.js';
 
 const param = (c: ConsoleRequest) => String(c.ctx.params['clientId'] ?? '');
 

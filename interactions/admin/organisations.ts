@@ -9,10 +9,9 @@ import { createOrganisation, updateOrganisation, visibleOrganisation } from '../
 import { organisationChange, organisationInput } from '../../src/admin/organisation-schemas.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
 import { factorKinds, rememberIpRules, twoFactorModes, type Organisation } from '../../src/storage/postgres/organisations.js';
-import { formatDate } from '../format.js';
+import { formatDate } from '../../src/i18n/format.js';
 import { durationText } from '../signin/session-ended.js';
-import type { ConsoleRoutes } from './router.js';
-import { field, fields, formError, formErrors, formOf, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
+import { field, fields, formError, formErrors, formOf, redirectDone, renderConsole, type ConsoleRequest, type ConsoleRoutes } from './page.js';
 
 const param = (c: ConsoleRequest) => String(c.ctx.params['organisationId'] ?? '');
 const day = (d: Date) => d.toISOString().slice(0, 10);

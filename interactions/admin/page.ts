@@ -6,7 +6,7 @@ import type { AdminPrincipal } from '../../src/admin/auth.js';
 import { ApiError } from '../../src/admin/errors.js';
 import { isAppError } from '../../src/errors.js';
 import type { InteractionDeps } from '../context.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
 
 export interface ConsoleRequest {
@@ -124,4 +124,12 @@ export async function consoleErrors(ctx: Context, deps: InteractionDeps, next: (
           : { status: 400, title: tr.t('admin_console.bad_request_title'), paragraphs: [tr.t('admin_console.bad_request', { detail: err.message })] };
     renderMessage(ctx, deps.views, tr, { title: page.title, paragraphs: page.paragraphs, link: { href: '/admin', text: tr.t('admin_console.back_to_overview') } }, page.status);
   }
+}
+
+/** How a console page module adds its routes (router.ts wraps each: signed in, CSRF on forms). */
+export type ConsoleHandler = (c: ConsoleRequest) => Promise<void>;
+
+export interface ConsoleRoutes {
+  get(path: string, handler: ConsoleHandler): void;
+  post(path: string, handler: ConsoleHandler): void;
 }

@@ -14,15 +14,8 @@ import { bulkRoutes } from './bulk.js';
 import { clientRoutes } from './clients.js';
 import { organisationRoutes } from './organisations.js';
 import { showOverview } from './overview.js';
-import { consoleErrors, consoleRequest, type ConsoleRequest } from './page.js';
+import { consoleErrors, consoleRequest, type ConsoleHandler, type ConsoleRoutes } from './page.js';
 import { userRoutes } from './users.js';
-
-export type ConsoleHandler = (c: ConsoleRequest) => Promise<void>;
-
-export interface ConsoleRoutes {
-  get(path: string, handler: ConsoleHandler): void;
-  post(path: string, handler: ConsoleHandler): void;
-}
 
 export function createAdminConsole(deps: InteractionDeps) {
   const router = new Router({ prefix: '/admin' });

@@ -24,10 +24,9 @@ import { disableTwoFactorBody, reasonBody, userChange, userInput, userQuery } fr
 import type { AdminAccountRow } from '../../src/storage/postgres/account-admin.js';
 import { exemptionInEffect, type TwoFactorExemption } from '../../src/storage/postgres/twofa-exemptions.js';
 import { roles } from '../../src/storage/postgres/roles.js';
-import { formatDate } from '../format.js';
-import { factorName } from '../profile/overview.js';
-import type { ConsoleRoutes } from './router.js';
-import { field, fields, formError, formErrors, formOf, meta, redirectDone, renderConsole, type ConsoleRequest } from './page.js';
+import { formatDate } from '../../src/i18n/format.js';
+import { factorName } from '../profile/factor-name.js';
+import { field, fields, formError, formErrors, formOf, meta, redirectDone, renderConsole, type ConsoleRequest, type ConsoleRoutes } from './page.js';
 
 const param = (c: ConsoleRequest) => String(c.ctx.params['userId'] ?? '');
 const userPath = (id: string) => `/admin/users/${id}`;

@@ -7,7 +7,7 @@ import { regulated } from '../../src/regulation/regulated.js';
 import { parsePhoneNumber, smsAvailable } from '../../src/sms/phone.js';
 import type { InteractionDeps } from '../context.js';
 import { deliverCode, type Channel } from '../deliver-code.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { lockedMessage } from '../signin/regulate.js';
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

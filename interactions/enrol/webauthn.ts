@@ -6,7 +6,7 @@ import { webAuthnLabel } from '../../src/factors/webauthn/webauthn-names.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import type { AuditContext } from './policy.js';
 
 export type KeyRegistration = { ok: true; factor: FactorRecord; label: string } | { ok: false; reason: 'webauthn_failed' | 'webauthn_expired' };

@@ -3,7 +3,7 @@
 // side of describe-event.ts, which also writes the console's audit log.
 import type { InteractionDeps } from '../context.js';
 import { browserFamily, describeForOwner } from '../describe-event.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 
 export interface ActivityLine {
   what: string;

@@ -6,7 +6,7 @@ import { maskEmail, maskPhone } from '../../src/mail/mask.js';
 import type { InteractionDeps } from '../context.js';
 import type { Channel } from '../deliver-code.js';
 import { checkCode, parseDestination, sendCode } from '../enrol/code-factor.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { afterEnrolment } from './enrolled.js';

@@ -7,7 +7,7 @@ import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
 import type { Channel } from '../deliver-code.js';
 import { checkCode, parseDestination, sendCode } from '../enrol/code-factor.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { profileFlash } from './flash.js';

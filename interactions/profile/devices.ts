@@ -4,7 +4,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from '../context.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { translatorFor } from '../render.js';
 import { formBody } from '../router.js';
 import type { ProfileViewer } from './auth.js';

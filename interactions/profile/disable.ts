@@ -12,7 +12,7 @@ import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
 import { sendCode, verifyCode } from '../enrol/code-factor.js';
 import { accountPolicy } from '../enrol/policy.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
 import { lockedMessage } from '../signin/regulate.js';
 import type { ProfileViewer } from './auth.js';

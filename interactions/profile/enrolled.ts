@@ -8,7 +8,7 @@ import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
 import { afterFactorAdded, endAllSessions } from '../enrol/policy.js';
 import { issueFirstRecoveryCodes } from '../enrol/recovery-codes.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { renderPage } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { profileFlash } from './flash.js';

@@ -7,7 +7,7 @@ import { issueRecoveryCodes } from '../enrol/recovery-codes.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { profileFlash } from './flash.js';
-import { factorName } from './overview.js';
+import { factorName } from './factor-name.js';
 
 const back = (ctx: Context) => {
   ctx.status = 303;

@@ -1,23 +1,17 @@
 // "My profile": the account, its second factors (add, remove, rename, preferred), recovery
 // codes. Pages only; the actions are in factors.ts and the enrolments in enrol/.
 import type { Context } from 'koa';
-import { factorOf } from '../../src/factors/registry.js';
+import { factorName } from './factor-name.js';
 import { accountClientId } from '../../src/oidc/account-client.js';
-import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
-import { formatDate } from '../format.js';
-import type { Translator } from '../i18n.js';
+import { formatDate } from '../../src/i18n/format.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { renderPage, translatorFor } from '../render.js';
 import type { ProfileViewer } from './auth.js';
 import { deviceSection } from './devices.js';
 import { profileFlash } from './flash.js';
 import { pendingResetNotice } from '../recovery/factor-reset.js';
 import { profileAdditions } from './policy.js';
-
-/** A factor's name on the profile and the console: the user's label, else its Factor's. */
-export function factorName(tr: Translator, f: FactorRecord): string {
-  return factorOf(f.kind).describe(tr, f).name;
-}
 
 const date = (tr: Translator, d: Date | null) => (d ? formatDate(tr, d) : undefined);
 

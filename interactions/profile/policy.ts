@@ -6,12 +6,12 @@ import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import { factorKinds, isFactorKind } from '../../src/factors/registry.js';
 import type { InteractionDeps } from '../context.js';
 import { accountPolicy, offeredKinds, policyOf, replacedCodeFactors } from '../enrol/policy.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { renderMessage, translatorFor } from '../render.js';
 import { policyDate } from '../signin/policy.js';
 import { recentActivity } from './activity.js';
 import { requireViewer, type ProfileViewer } from './auth.js';
-import { factorName } from './overview.js';
+import { factorName } from './factor-name.js';
 
 /** Refuse /account/add/<kind> for a kind the organisation does not allow (or cannot deliver). */
 export function addMethodGuard(deps: InteractionDeps) {

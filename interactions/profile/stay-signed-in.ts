@@ -11,7 +11,7 @@
 import type { Context } from 'koa';
 import type { InteractionDeps } from '../context.js';
 import type { ProfileViewer } from './auth.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { addToEveryPage } from '../render.js';
 import { durationText } from '../signin/session-ended.js';
 

@@ -1,43 +1,9 @@
-// E-mail confirmation links: an account whose address is not confirmed yet (email_verified
-// false) gets a single-use link (48 hours); following it and pressing the button sets
-// email_verified. Only a confirmed address receives codes and recovery links.
-// sendEmailConfirmation() is the one way to send it: My profile, `twofold users create`, and
-// the administrators' "resend" of a later issue use it.
+// The page behind an e-mail confirmation link (src/recovery/confirm-email.ts sends it).
 import type { Context } from 'koa';
-import { linkLifetimes, type LinkRecord } from '../../src/links/links.js';
-import type { Account } from '../../src/storage/postgres/accounts.js';
+import type { LinkRecord } from '../../src/links/links.js';
 import type { InteractionDeps } from '../context.js';
-import type { Translator } from '../i18n.js';
 import { translatorFor } from '../render.js';
-import { accountLanguage } from './describe.js';
-import { mayEmail, renderLinkProblem, renderRecovery, requestContext, linkEmailTexts, sendLinkEmail } from './pages.js';
-
-export type ConfirmationDeps = Pick<InteractionDeps, 'links' | 'mailer' | 'audit' | 'store' | 'i18n'>;
-
-export type ConfirmationResult = 'sent' | 'already_confirmed' | 'too_many' | 'delivery_failed';
-
-/** Send one account its confirmation link (in its language, else `tr`'s). */
-export async function sendEmailConfirmation(
-  deps: ConfirmationDeps,
-  account: Pick<Account, 'id' | 'email' | 'emailVerified' | 'locale'>,
-  opts: { tr?: Translator; ip?: string | undefined; userAgent?: string | undefined; by?: string } = {},
-): Promise<ConfirmationResult> {
-  if (account.emailVerified) return 'already_confirmed';
-  if (!(await mayEmail(deps, account.id, 'email_confirmation'))) return 'too_many';
-  const tr = opts.tr ?? deps.i18n.forLanguage(accountLanguage(account.locale));
-  const link = await deps.links.issue('email_confirmation', account.id, { data: { email: account.email } });
-  try {
-    await sendLinkEmail(deps, tr, {
-      to: account.email,
-      ...linkEmailTexts(tr, 'confirm_email', { url: link.url, lifetimeSeconds: linkLifetimes.email_confirmation }),
-      category: 'email-confirmation',
-    });
-  } catch {
-    return 'delivery_failed';
-  }
-  await deps.audit.record({ type: 'email.confirmation_sent', accountId: account.id, ip: opts.ip, userAgent: opts.userAgent, details: { by: opts.by ?? 'user' } });
-  return 'sent';
-}
+import { renderLinkProblem, renderRecovery, requestContext } from './pages.js';
 
 export async function showConfirmEmail(ctx: Context, deps: InteractionDeps, token: string, record: LinkRecord): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n);

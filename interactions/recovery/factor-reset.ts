@@ -11,14 +11,15 @@ import { maskEmail } from '../../src/mail/mask.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorReset } from '../../src/storage/postgres/factor-resets.js';
 import type { InteractionDeps } from '../context.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import type { InteractionDetails } from '../load.js';
 import { translatorFor } from '../render.js';
 import { regulated } from '../../src/regulation/regulated.js';
 import { lockedMessage, remainingMessage } from '../signin/regulate.js';
-import { applyDueFactorReset, performFactorReset } from './actions.js';
-import { describeDuration, describeTime } from './describe.js';
-import { formField, mayEmail, onwards, renderLinkProblem, renderRecovery, requestContext, linkEmailTexts, sendLinkEmail, signInReturn, type RecoveryPage } from './pages.js';
+import { applyDueFactorReset, performFactorReset } from '../../src/recovery/actions.js';
+import { describeDuration, describeTime } from '../../src/i18n/describe.js';
+import { linkEmailTexts, mayEmail, sendLinkEmail } from '../../src/recovery/link-emails.js';
+import { formField, onwards, renderLinkProblem, renderRecovery, requestContext, signInReturn, type RecoveryPage } from './pages.js';
 
 /** POST /interaction/:uid/reset-2fa, from the second-factor pages: the password is proven in this sign-in. */
 export async function requestFactorReset(ctx: Context, deps: InteractionDeps, details: InteractionDetails, account: Account): Promise<void> {

@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import type { LinkRecord } from '../../src/links/links.js';
 import type { InteractionDeps } from '../context.js';
 import { translatorFor } from '../render.js';
-import { signOutEverywhere } from './actions.js';
+import { signOutEverywhere } from '../../src/recovery/actions.js';
 import { renderLinkProblem, renderRecovery, requestContext } from './pages.js';
 
 export async function showNotMe(ctx: Context, deps: InteractionDeps, token: string, _record: LinkRecord): Promise<void> {

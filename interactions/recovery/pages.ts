@@ -1,12 +1,9 @@
-// The pages of account recovery (views/recovery.eta), the page for a link that cannot be used,
-// and the e-mail every recovery link goes out in.
+// The pages of account recovery (views/recovery.eta) and the page for a link that cannot be used.
 import type { Context } from 'koa';
 import type { LinkLookup, LinkPurpose } from '../../src/links/links.js';
 import type { InteractionDeps } from '../context.js';
-import { renderEmail } from '../emails.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { renderPage } from '../render.js';
-import { describeBrowser, describeDuration, describeTime } from './describe.js';
 
 export interface RecoveryField {
   name: string;
@@ -64,62 +61,6 @@ export function renderLinkProblem(ctx: Context, deps: Pick<InteractionDeps, 'vie
     { title: heading, paragraphs: [body, problem.purpose ? next[problem.purpose] : tr.t('links.next_generic')], link: { href: '/account', text: tr.t('links.go_profile') } },
     problem.reason === 'unknown' ? 404 : 410,
   );
-}
-
-export interface LinkEmail {
-  to: string;
-  subject: string;
-  heading: string;
-  paragraphs: string[];
-  button: { url: string; text: string };
-  /** the request behind the e-mail, for the facts (when, browser, IP address) */
-  request?: { ip?: string | undefined; userAgent?: string | undefined; at: Date };
-  notMe?: { url: string; text: string };
-  category: string;
-}
-
-/**
- * The usual texts of a link e-mail, from the catalogue area `area` (email_subject, email_heading,
- * email_intro, email_valid with the link's lifetime, email_button), plus any further paragraphs.
- */
-export function linkEmailTexts(
-  tr: Translator,
-  area: string,
-  opts: { url: string; lifetimeSeconds: number; intro?: Record<string, unknown>; more?: string[] },
-): Pick<LinkEmail, 'subject' | 'heading' | 'paragraphs' | 'button'> {
-  const product = tr.t('product');
-  return {
-    subject: tr.t(`${area}.email_subject`, { product }),
-    heading: tr.t(`${area}.email_heading`),
-    paragraphs: [tr.t(`${area}.email_intro`, { product, ...opts.intro }), tr.t(`${area}.email_valid`, { duration: describeDuration(tr, opts.lifetimeSeconds) }), ...(opts.more ?? [])],
-    button: { url: opts.url, text: tr.t(`${area}.email_button`) },
-  };
-}
-
-/** Send an e-mail carrying a recovery link; throws AppError('delivery_failed') like the mailer. */
-export async function sendLinkEmail(deps: Pick<InteractionDeps, 'mailer'>, tr: Translator, mail: LinkEmail): Promise<void> {
-  const browser = mail.request ? describeBrowser(tr, mail.request.userAgent) : undefined;
-  const facts = mail.request
-    ? [
-        { label: tr.t('security_email.when'), value: describeTime(tr, mail.request.at) },
-        ...(browser ? [{ label: tr.t('security_email.browser'), value: browser }] : []),
-        ...(mail.request.ip ? [{ label: tr.t('security_email.ip'), value: mail.request.ip }] : []),
-      ]
-    : undefined;
-  const rendered = renderEmail('account-notice', tr, {
-    subject: mail.subject,
-    heading: mail.heading,
-    paragraphs: mail.paragraphs,
-    button: mail.button,
-    facts,
-    notMe: mail.notMe ? { text: mail.notMe.text, url: mail.notMe.url, button: tr.t('security_email.not_me_button') } : undefined,
-  });
-  await deps.mailer.send({ to: mail.to, ...rendered, category: mail.category });
-}
-
-/** At most `perHour` recovery e-mails of one kind per account and hour. */
-export async function mayEmail(deps: Pick<InteractionDeps, 'store'>, accountId: string, kind: string, perHour = 5): Promise<boolean> {
-  return (await deps.store.incr(`recovery-mail:${kind}:${accountId}`, 3600)) <= perHour;
 }
 
 export const requestContext = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') });

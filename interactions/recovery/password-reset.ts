@@ -8,11 +8,12 @@ import { maskEmail } from '../../src/mail/mask.js';
 import { linkLifetimes, type LinkRecord } from '../../src/links/links.js';
 import { checkNewPassword, passwordLimits } from '../../src/passwords/policy.js';
 import type { InteractionDeps } from '../context.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { translatorFor } from '../render.js';
-import { signOutEverywhere } from './actions.js';
-import { describeDuration } from './describe.js';
-import { formField, mayEmail, onwards, renderLinkProblem, renderRecovery, requestContext, linkEmailTexts, sendLinkEmail, signInReturn, type RecoveryPage } from './pages.js';
+import { signOutEverywhere } from '../../src/recovery/actions.js';
+import { describeDuration } from '../../src/i18n/describe.js';
+import { linkEmailTexts, mayEmail, sendLinkEmail } from '../../src/recovery/link-emails.js';
+import { formField, onwards, renderLinkProblem, renderRecovery, requestContext, signInReturn, type RecoveryPage } from './pages.js';
 
 const emailPattern = /^[^\s@]+@[^\s@]+$/;
 

@@ -5,9 +5,9 @@
 import { factorOf } from '../../src/factors/registry.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import type { InteractionDeps } from '../context.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import type { InteractionDetails } from '../load.js';
-import type { Step } from './steps.js';
+import type { Step } from './step-types.js';
 
 export type FactorStep = Extract<Step, { step: 'factor' }>;
 

@@ -8,7 +8,7 @@ import { renderPage, translatorFor } from '../render.js';
 import { methodLabel } from './second-factor.js';
 import { deviceNotice } from './remembered-device.js';
 import { signInStates } from './state.js';
-import type { Method } from './steps.js';
+import type { Method } from './step-types.js';
 
 export async function showChooser(ctx: Context, deps: InteractionDeps, details: InteractionDetails, methods: Method[], preferredId: string | null): Promise<void> {
   const tr = translatorFor(ctx, deps.i18n, details.params['ui_locales'] as string | undefined);

@@ -8,39 +8,20 @@ import type Router from '@koa/router';
 import { factorOf } from '../../src/factors/registry.js';
 import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
-import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import type { PolicyFactorKind } from '../../src/storage/postgres/organisations.js';
 import { clientName } from '../client-name.js';
 import type { InteractionDeps } from '../context.js';
 import { checkCode, parseDestination, sendCode } from '../enrol/code-factor.js';
-import { accountPolicy, offeredKinds } from '../enrol/policy.js';
 import { registerSecurityKey } from '../enrol/webauthn.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import { loadInteraction, type InteractionDetails } from '../load.js';
 import { renderMessage, renderPage, translatorFor } from '../render.js';
-import { enrolled, enrolmentReason, showEnrolment, type EnrolStep } from './enrol.js';
-import { enrolProgress, type EnrolProgress } from './policy.js';
-import { nextStep, type Step } from './steps.js';
-
-export interface EnrolmentOffer {
-  policy: TwoFactorPolicy;
-  /** what may be set up here */
-  kinds: PolicyFactorKind[];
-  /** what is being set up; undefined: the chooser */
-  kind: PolicyFactorKind | undefined;
-  progress: EnrolProgress;
-  /** the organisation requires it (else the app does) */
-  byPolicy: boolean;
-}
-
-export async function enrolmentOffer(deps: InteractionDeps, details: InteractionDetails, step: EnrolStep): Promise<EnrolmentOffer> {
-  // an exempt account enrols only because the app demands it: the page must not say its organisation does
-  const policy = await accountPolicy(deps, step.account);
-  // e-mail codes go to the account's own address, which must be confirmed
-  const kinds = offeredKinds(deps, policy).filter((k) => k !== 'email' || step.account.emailVerified);
-  const progress = await enrolProgress(deps.store, details.uid).load();
-  const kind = progress.kind && kinds.includes(progress.kind) ? progress.kind : progress.choosing ? undefined : kinds.includes('totp') ? 'totp' : kinds.length === 1 ? kinds[0] : undefined;
-  return { policy, kinds, kind, progress, byPolicy: twoFactorEnforced(policy, new Date(deps.clock.now())) || progress.now === true };
-}
+import { enrolled } from './enrol-finish.js';
+import { enrolmentOffer, enrolmentReason, type EnrolmentOffer } from './enrol-offer.js';
+import { showTotpEnrolment } from './enrol-totp.js';
+import { enrolProgress } from './policy-step.js';
+import type { EnrolStep, SignInPost } from './step-types.js';
+import { nextStep } from './steps.js';
 
 const codeBinding = (details: InteractionDetails, kind: 'email' | 'sms') => `enrol:${details.uid}:${kind}`;
 const uiLocales = (details: InteractionDetails) => details.params['ui_locales'] as string | undefined;
@@ -128,11 +109,9 @@ export async function showOtherEnrolment(ctx: Context, deps: InteractionDeps, de
     }
     default:
       // the authenticator app
-      return showEnrolment(ctx, deps, details, step, form);
+      return showTotpEnrolment(ctx, deps, details, step, offer, form);
   }
 }
-
-type SignInPost = (ctx: Context, expected: Step['step'], act: (details: InteractionDetails, step: Step) => Promise<void>) => Promise<void>;
 
 const field = (ctx: Context, name: string) => {
   const v = ((ctx.request.body ?? {}) as Record<string, unknown>)[name];

@@ -4,7 +4,8 @@
 import type { Context } from 'koa';
 import type { InteractionDeps } from '../context.js';
 import type { InteractionDetails } from '../load.js';
-import { clientName, localClientName } from '../client-name.js';
+import { clientName } from '../client-name.js';
+import { localClientName } from '../../src/i18n/client-name.js';
 import { renderPage, translatorFor } from '../render.js';
 import { regulated, type Attempt } from '../../src/regulation/regulated.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
@@ -12,7 +13,7 @@ import { lockedMessage, remainingMessage } from './regulate.js';
 import { sessionEndedNotice } from './session-ended.js';
 import { signInStates } from './state.js';
 import { continueSignIn } from './steps.js';
-import { applyDueFactorReset } from '../recovery/actions.js';
+import { applyDueFactorReset } from '../../src/recovery/actions.js';
 
 export async function showLogin(
   ctx: Context,

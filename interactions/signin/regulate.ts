@@ -1,6 +1,6 @@
 // Turn the regulator's verdicts into what the page says: attempts left, or how long to wait.
 import type { Verdict } from '../../src/regulation/regulator.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 
 /** "Try again in 15 minutes." — relative, so no time zone is needed. */
 export function lockedMessage(tr: Translator, retryAt: Date, now: number): string {

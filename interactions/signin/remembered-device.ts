@@ -5,29 +5,14 @@
 // second-factor page says why the device was not honoured this time. After a second factor,
 // the ticked checkbox remembers the browser.
 import type { Context } from 'koa';
-import type { NotHonouredReason } from '../../src/devices/devices.js';
 import { acr } from '../../src/oidc/authentication.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import type { InteractionDeps } from '../context.js';
-import { formatDayMonth } from '../format.js';
-import type { Translator } from '../i18n.js';
+import { formatDayMonth } from '../../src/i18n/format.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import type { InteractionDetails } from '../load.js';
-import type { SignInState } from './state.js';
-
-export interface DeviceOutcome {
-  /** the organisation's "remember for N days" (0: not offered) */
-  days: number;
-  /** the remembered device that skipped the second factor */
-  honoured?: string | undefined;
-  /** why the browser's remembered device was not honoured */
-  reason?: NotHonouredReason | undefined;
-  /** when it was remembered, for how many days, and when and why it was forgotten (epoch ms) */
-  rememberedAt?: number | undefined;
-  rememberedDays?: number | undefined;
-  forgottenAt?: number | undefined;
-  forgottenReason?: string | undefined;
-}
+import type { DeviceOutcome, SignInState } from './state.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 

@@ -12,13 +12,14 @@ import type { FactorRecord } from '../../src/storage/postgres/factors.js';
 import { deliverCode } from '../deliver-code.js';
 import type { InteractionDeps } from '../context.js';
 import { clientName } from '../client-name.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import type { InteractionDetails } from '../load.js';
 import { renderPage, translatorFor } from '../render.js';
 import { lockedMessage } from './regulate.js';
 import { afterSecondFactor, rememberedDevicePage } from './remembered-device.js';
 import { signInStates } from './state.js';
-import { finishSignIn, type Method } from './steps.js';
+import type { Method } from './step-types.js';
+import { finishSignIn } from './steps.js';
 
 import { checkMethod, codeBinding, type FactorStep } from './check-method.js';
 import { codeLimits, recordRecoveryCodeUsed } from '../enrol/policy.js';

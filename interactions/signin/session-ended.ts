@@ -5,7 +5,7 @@
 import type { Context } from 'koa';
 import { detectSessionEnd, type SessionEnd, type SessionEndMarker } from '../../src/oidc/session-end.js';
 import type { InteractionDeps } from '../context.js';
-import type { Translator } from '../i18n.js';
+import type { Translator } from '../../src/i18n/i18n.js';
 import type { InteractionDetails } from '../load.js';
 
 const noticeTtlSeconds = 30 * 60;

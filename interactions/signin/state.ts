@@ -2,7 +2,7 @@
 // proven what so far, which second factor the user chose, wrong codes typed. The interaction
 // itself only learns the outcome (finish.ts); nothing here is trusted from the browser.
 import type { ShortLivedStore } from '../../src/storage/short-lived/store.js';
-import type { DeviceOutcome } from './remembered-device.js';
+import type { NotHonouredReason } from '../../src/devices/devices.js';
 
 export interface SignInState {
   accountId: string;
@@ -18,6 +18,21 @@ export interface SignInState {
   enrol?: { kind: 'totp'; factorId: string; secretSealed: string } | undefined;
   /** what the browser's remembered device (if any) decided, once, after the password */
   device?: DeviceOutcome | undefined;
+}
+
+/** What the browser's remembered device decided (remembered-device.ts). */
+export interface DeviceOutcome {
+  /** the organisation's "remember for N days" (0: not offered) */
+  days: number;
+  /** the remembered device that skipped the second factor */
+  honoured?: string | undefined;
+  /** why the browser's remembered device was not honoured */
+  reason?: NotHonouredReason | undefined;
+  /** when it was remembered, for how many days, and when and why it was forgotten (epoch ms) */
+  rememberedAt?: number | undefined;
+  rememberedDays?: number | undefined;
+  forgottenAt?: number | undefined;
+  forgottenReason?: string | undefined;
 }
 
 const ttlSeconds = 30 * 60;

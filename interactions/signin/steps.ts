@@ -1,11 +1,12 @@
-// The sign-in, step by step. Every request of a sign-in ends here to learn what comes next;
-// each step is small and lives in its own file.
+// The sign-in, step by step: the table of what comes next (nextStep). Every request of a sign-in
+// ends here to learn it; each step is small and lives in its own file, and the steps' types are
+// in step-types.ts, so no step module needs this one to say what it is.
 //
 //   1. password     who is signing in (skipped for a step-up: the session already proved it)
 //   2. regulation   around every credential check (src/regulation, regulate.ts)
 //   3. second factor needed?  an enrolled factor of a kind the organisation allows, the app's
 //                   "require a second factor", acr_values asking for urn:twofold:acr:mfa, or the
-//                   organisation's policy (signin/policy.ts: off, optional, required from a date)
+//                   organisation's policy (signin/policy-step.ts: off, optional, required from a date)
 //   4. enrolment    none enrolled yet but one is needed: set one up now (enrol.ts)
 //   5. choose       several methods: the preferred one is offered first
 //   6. factor       prove it (authenticator app, e-mail code, SMS code, recovery code)
@@ -13,34 +14,17 @@
 import type { Context } from 'koa';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
-import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
 import { acr } from '../../src/oidc/authentication.js';
-import { factorOf, registry, type MethodKind } from '../../src/factors/registry.js';
+import { factorOf, registry } from '../../src/factors/registry.js';
 import type { InteractionDeps } from '../context.js';
 import { finishLogin } from '../finish.js';
 import type { InteractionDetails } from '../load.js';
 import { checkRememberedDevice } from './remembered-device.js';
 import { policyOf, usableFactors } from '../enrol/policy.js';
-import { whenNoFactor, type PolicyStep } from './policy.js';
+import { whenNoFactor } from './policy-step.js';
 import { signInStates, type SignInState } from './state.js';
+import type { Method, Step } from './step-types.js';
 import { rememberLocale } from '../recovery/locale.js';
-
-export type Method = {
-  id: string;
-  kind: MethodKind;
-  /** the factor behind a code method */
-  factor?: FactorRecord;
-  /** every security key and passkey: one method, the browser picks the key */
-  keys?: FactorRecord[];
-};
-
-export type Step =
-  | { step: 'password' }
-  | { step: 'finish'; state: SignInState }
-  | { step: 'enrol'; state: SignInState; account: Account }
-  | { step: 'choose'; state: SignInState; account: Account; methods: Method[] }
-  | { step: 'factor'; state: SignInState; account: Account; method: Method; methods: Method[]; policy: TwoFactorPolicy }
-  | PolicyStep;
 
 /** A step-up: the session has the password, the request wants a second factor, nothing else. */
 function isStepUp(details: InteractionDetails): boolean {
@@ -110,7 +94,7 @@ export async function nextStep(deps: InteractionDeps, details: InteractionDetail
     await states.clear(details.uid);
     return { step: 'password' };
   }
-  // the organisation's policy: which factors count, and what happens without one (signin/policy.ts)
+  // the organisation's policy: which factors count, and what happens without one (policy-step.ts)
   const policy = await policyOf(deps, account);
   const usable = usableFactors(policy, factors);
   if (usable.length === 0) return whenNoFactor(deps, details, state, account, policy, () => demandsSecondFactor(deps, details));

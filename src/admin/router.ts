@@ -4,7 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import type { Context, Middleware, Next } from 'koa';
-import type { InteractionDeps } from '../../interactions/context.js';
+import type { RequestDeps } from '../services.js';
 import { authenticateAdmin, type AdminPrincipal } from './auth.js';
 import { clientRoutes } from './clients.js';
 import { ApiError, apiErrors } from './errors.js';
@@ -13,7 +13,7 @@ import { openApiDocument } from './openapi.js';
 import { organisationRoutes } from './organisations.js';
 import { userRoutes } from './users.js';
 
-export type AdminApiDeps = InteractionDeps;
+export type AdminApiDeps = RequestDeps;
 
 export const adminPrefix = '/admin/v1';
 

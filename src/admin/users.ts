@@ -4,7 +4,7 @@
 // themselves are in operations/users.ts, shared with the console.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { InteractionDeps } from '../../interactions/context.js';
+import type { RequestDeps } from '../services.js';
 import type { AdminAccountRow } from '../storage/postgres/account-admin.js';
 import type { AdminPrincipal } from './auth.js';
 import { ApiError, fieldErrors, parseBody } from './errors.js';
@@ -27,7 +27,7 @@ import {
 import { page, pageRequest } from './pagination.js';
 import { bulkBody, bulkDisableBody, disableTwoFactorBody, reasonBody, userChange, userInput, userQuery } from './user-schemas.js';
 
-export type UsersApiDeps = InteractionDeps;
+export type UsersApiDeps = RequestDeps;
 
 export function userView(a: AdminAccountRow) {
   return {

@@ -14,10 +14,10 @@ export async function sendConfirmationFromCli(s: CliStorage, account: Account): 
   // loaded only here: the rest of the CLI needs neither Redis nor the mailer
   const [{ connectRedis, createRedisStore }, { createMailer }, { createI18n }, { createRecoveryServices }, { sendEmailConfirmation }] = await Promise.all([
     import('../storage/short-lived/redis-store.js'),
-    import('../mail/mailer.js'),
-    import('../../interactions/i18n.js'),
-    import('../../interactions/recovery/services.js'),
-    import('../../interactions/recovery/confirm-email.js'),
+    import('../mail/create-mailer.js'),
+    import('../i18n/i18n.js'),
+    import('../recovery/services.js'),
+    import('../recovery/confirm-email.js'),
   ]);
   const store = createRedisStore(await connectRedis(config.redis.url), config.redis.prefix);
   const mailer = createMailer({ config, log, outbox: undefined });

@@ -7,9 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Services } from '../services.js';
-import type { DemoAccount } from './relying-party.js';
 
 export const demoClientId = 'twofold-demo';
+
+/** The seeded demo user and the demo relying party's client. */
+export interface DemoAccount {
+  email: string;
+  password: string;
+  clientId: string;
+}
 
 export async function seedDemo(services: Pick<Services, 'config' | 'organisations' | 'accounts' | 'clients' | 'hasher' | 'audit' | 'roles'>): Promise<DemoAccount> {
   const { config } = services;

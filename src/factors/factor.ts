@@ -46,7 +46,7 @@ export const sanitize = (f: StoredFactor): SanitizedFactor => ({
   lastUsedAt: f.lastUsedAt,
 });
 
-/** A translator as the factors need it (interactions/i18n.ts `Translator` satisfies it). */
+/** A translator as the factors need it (src/i18n/i18n.ts `Translator` satisfies it). */
 export interface Say {
   t(key: string, vars?: Record<string, unknown>): string;
 }

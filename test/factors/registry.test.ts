@@ -1,7 +1,7 @@
 // The factor registry: one entry per kind, the stored kinds are the organisation policy's, every
 // factor names itself with catalogue keys that exist in every language, and amr is RFC 8176's.
 import { describe, expect, it } from 'vitest';
-import { createI18n, languages } from '../../interactions/i18n.js';
+import { createI18n, languages } from '../../src/i18n/i18n.js';
 import { factorKinds, factorOf, isDelivered, registry } from '../../src/factors/registry.js';
 import { factorKinds as policyKinds } from '../../src/storage/postgres/organisations.js';
 

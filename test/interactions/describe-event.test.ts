@@ -3,7 +3,7 @@
 // "key: value" fact, never JSON.
 import { describe, expect, it } from 'vitest';
 import { describeForAdmin, type AuditNames } from '../../interactions/describe-event.js';
-import { createI18n, languages } from '../../interactions/i18n.js';
+import { createI18n, languages } from '../../src/i18n/i18n.js';
 import { auditEventTypes, type AuditEventType } from '../../src/storage/postgres/audit.js';
 
 const i18n = await createI18n();

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asLanguage, catalogue, languages, pickLanguage } from '../../interactions/i18n.js';
+import { asLanguage, catalogue, languages, pickLanguage } from '../../src/i18n/i18n.js';
 import { projectPath } from '../../src/project-root.js';
 
 function sources(dir: string): string[] {

@@ -2,7 +2,7 @@
 // may be set up, which code method a new one replaces, the dates shown and parsed, and the
 // activity list's plain words.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createI18n, type Translator } from '../../interactions/i18n.js';
+import { createI18n, type Translator } from '../../src/i18n/i18n.js';
 import { offeredKinds, replacedCodeFactors, usableFactors } from '../../interactions/enrol/policy.js';
 import { browserFamily, describeForOwner } from '../../interactions/describe-event.js';
 import { policyDate } from '../../interactions/signin/policy.js';

@@ -1,8 +1,8 @@
 // The sign-in code e-mail: the code in both parts but never in the subject, the validity in
 // words, who asked when known, HTML that loads nothing from elsewhere and escapes what it shows.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createI18n, type Translator } from '../../interactions/i18n.js';
-import { renderEmail, validity } from '../../interactions/emails.js';
+import { createI18n, type Translator } from '../../src/i18n/i18n.js';
+import { renderEmail, validity } from '../../src/mail/emails.js';
 
 let tr: Translator;
 

@@ -2,8 +2,8 @@
 // list shows what the mailer and the SMS sender kept, an e-mail's HTML is its own document
 // under a strict CSP, clearing needs the CSRF token, and without OUTBOX there is no such page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createI18n } from '../../interactions/i18n.js';
-import { renderEmail } from '../../interactions/emails.js';
+import { createI18n } from '../../src/i18n/i18n.js';
+import { renderEmail } from '../../src/mail/emails.js';
 import { emailViewCsp } from '../../interactions/outbox.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { throwawayDatabase, type ThrowawayDatabase } from '../support/storage-postgres.js';

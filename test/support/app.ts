@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { parseConfig, type Config } from '../../src/config/index.js';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../interactions/app.js';
+import { hostedProviderPages } from '../../interactions/provider-pages.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Clock } from '../../src/clock.js';
 import { seedDemo } from '../../src/demo/seed.js';
-import type { DemoAccount } from '../../src/demo/relying-party.js';
+import type { DemoAccount } from '../../src/demo/seed.js';
 
 export const testSecrets = {
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -58,7 +59,8 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     ...(demoDir ? { DATA_DIR: demoDir } : {}),
     ...opts.env,
   }) as Config;
-  const services = await createServices(config, createLogger(config.logLevel), opts.clock);
+  const log = createLogger(config.logLevel);
+  const services = await createServices(config, log, { providerPages: hostedProviderPages(log), clock: opts.clock });
   const demo = opts.demo ? await seedDemo(services) : undefined;
   const app = createApp(services, { demo });
   server.removeAllListeners('request');

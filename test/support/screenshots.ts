@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../interactions/app.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { createLogger } from '../../src/log.js';
+import { hostedProviderPages } from '../../interactions/provider-pages.js';
 import { createServices } from '../../src/services.js';
 import { generate } from 'otplib';
 import { launchBrowser, newContext, screenshot } from './browser.js';
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       COOKIE_KEYS: randomBytes(48).toString('base64url'),
     }) as Config;
-    const services = await createServices(config, createLogger(config.logLevel));
+    const log = createLogger(config.logLevel);
+    const services = await createServices(config, log, { providerPages: hostedProviderPages(log) });
     const demo = await seedDemo(services);
     server.on('request', createApp(services, { demo }).callback());
 

@@ -3,17 +3,17 @@
 // the principal (actor(): by api or by console); a user outside an org admin's organisation is
 // a 404, as if it did not exist. Errors are ApiErrors; each surface shows them its own way.
 import type { z } from 'zod';
-import { sendEmailConfirmation, type ConfirmationResult } from '../../../interactions/recovery/confirm-email.js';
-import { sendInvitation } from '../../../interactions/recovery/invitation.js';
-import { signOutEverywhere, forgetAllDevices } from '../../../interactions/recovery/actions.js';
-import type { InteractionDeps } from '../../../interactions/context.js';
+import { sendEmailConfirmation, type ConfirmationResult } from '../../recovery/confirm-email.js';
+import { sendInvitation } from '../../recovery/invitation.js';
+import { signOutEverywhere, forgetAllDevices } from '../../recovery/actions.js';
+import type { RequestDeps } from '../../services.js';
 import type { AccountFilter, AdminAccountRow } from '../../storage/postgres/account-admin.js';
 import { exemptionInEffect } from '../../storage/postgres/twofa-exemptions.js';
 import { actor, organisationScope, requireRole, type AdminPrincipal } from '../auth.js';
 import { ApiError, notFound } from '../errors.js';
 import type { userChange, userInput, userQuery } from '../user-schemas.js';
 
-export type UserOpsDeps = InteractionDeps;
+export type UserOpsDeps = RequestDeps;
 
 /** Where a request came from, for the audit log. */
 export interface RequestMeta {
@@ -129,7 +129,7 @@ async function grantExemption(deps: UserOpsDeps, p: AdminPrincipal, accountId: s
   await deps.twoFactorExemptions.save({ accountId, until, reason, createdBy: actor(p) });
   const removed = await deps.factorResets.removeSecondFactors(accountId);
   await signOutEverywhere(deps, accountId, 'factor_reset', meta);
-  // factor.disabled_by_admin e-mails the user (interactions/recovery/security-emails.ts)
+  // factor.disabled_by_admin e-mails the user (src/recovery/security-emails.ts)
   await deps.audit.record({ type: 'factor.disabled_by_admin', accountId, ...meta, details: { ...actor(p), reason, removed, until: until?.toISOString() ?? null, ...extra } });
   return removed;
 }

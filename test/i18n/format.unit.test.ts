@@ -1,7 +1,7 @@
 // Dates and times as each language writes them, in the zone asked for (the server's by default).
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatDayMonth, formatTime, formatTimestamp } from '../../interactions/format.js';
-import { languages } from '../../interactions/i18n.js';
+import { formatDate, formatDateTime, formatDayMonth, formatTime, formatTimestamp } from '../../src/i18n/format.js';
+import { languages } from '../../src/i18n/i18n.js';
 
 const at = new Date('2026-11-03T13:05:09Z');
 const utc = { timeZone: 'UTC' };

@@ -2,17 +2,17 @@
 // e-mail links, scheduled factor resets, the security-e-mail notifier around the audit log, and
 // the hooks run when an account's remembered devices must be forgotten.
 import { createHmac } from 'node:crypto';
-import type { Clock } from '../../src/clock.js';
-import type { Config } from '../../src/config/index.js';
-import { createLinks, type Links } from '../../src/links/links.js';
-import type { Logger } from '../../src/log.js';
-import type { Mailer } from '../../src/mail/mailer.js';
-import type { AccountsRepo } from '../../src/storage/postgres/accounts.js';
-import type { Db } from '../../src/storage/postgres/db.js';
-import { createFactorResetsRepo, type FactorResetsRepo } from '../../src/storage/postgres/factor-resets.js';
-import type { FactorsRepo } from '../../src/storage/postgres/factors.js';
-import type { ShortLivedStore } from '../../src/storage/short-lived/store.js';
-import type { I18n } from '../i18n.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/index.js';
+import { createLinks, type Links } from '../links/links.js';
+import type { Logger } from '../log.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { AccountsRepo } from '../storage/postgres/accounts.js';
+import type { Db } from '../storage/postgres/db.js';
+import { createFactorResetsRepo, type FactorResetsRepo } from '../storage/postgres/factor-resets.js';
+import type { FactorsRepo } from '../storage/postgres/factors.js';
+import type { ShortLivedStore } from '../storage/short-lived/store.js';
+import type { I18n } from '../i18n/i18n.js';
 import { createSecurityNotifier, type SecurityNotifier } from './security-emails.js';
 
 export interface RecoveryServices {

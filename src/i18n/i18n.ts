@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
-import { projectPath } from '../src/project-root.js';
+import { projectPath } from '../project-root.js';
 
 export const languages = ['en', 'de', 'nl'] as const;
 export type Language = (typeof languages)[number];

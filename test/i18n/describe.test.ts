@@ -1,7 +1,7 @@
 // How recovery e-mails name browsers, moments, durations and the account's language.
 import { describe, expect, it } from 'vitest';
-import { createI18n } from '../../interactions/i18n.js';
-import { accountLanguage, describeBrowser, describeDuration, describeTime } from '../../interactions/recovery/describe.js';
+import { createI18n } from '../../src/i18n/i18n.js';
+import { accountLanguage, describeBrowser, describeDuration, describeTime } from '../../src/i18n/describe.js';
 
 const tr = (await createI18n()).forLanguage('en');
 

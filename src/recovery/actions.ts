@@ -1,8 +1,8 @@
 // What recovery does to an account, in one place: forget remembered devices, sign out
 // everywhere, reset the second factors (now, or when a scheduled reset falls due).
-import type { InteractionDeps } from '../context.js';
+import type { RequestDeps } from '../services.js';
 
-export type RecoveryDeps = Pick<InteractionDeps, 'accountSessions' | 'devices' | 'factorResets' | 'audit' | 'accounts' | 'clock' | 'log'>;
+export type RecoveryDeps = Pick<RequestDeps, 'accountSessions' | 'devices' | 'factorResets' | 'audit' | 'accounts' | 'clock' | 'log'>;
 
 export interface RequestContext {
   ip?: string | undefined;

@@ -3,9 +3,9 @@
 // under email.<name_with_underscores>. The subject never carries a code: it shows on lock
 // screens and in notification previews.
 import { Eta } from 'eta';
-import { projectPath } from '../src/project-root.js';
-import { localClientName } from './client-name.js';
-import type { Translator } from './i18n.js';
+import { projectPath } from '../project-root.js';
+import { localClientName } from '../i18n/client-name.js';
+import type { Translator } from '../i18n/i18n.js';
 
 export interface SignInCodeEmail {
   code: string;

@@ -1,10 +1,10 @@
 // An administrator created an account without a password: the invitation e-mail carries a
 // single-use link (7 days) to set it, which also confirms the address.
-import { linkLifetimes } from '../../src/links/links.js';
-import type { Account } from '../../src/storage/postgres/accounts.js';
+import { linkLifetimes } from '../links/links.js';
+import type { Account } from '../storage/postgres/accounts.js';
 import type { ConfirmationDeps } from './confirm-email.js';
-import { accountLanguage } from './describe.js';
-import { linkEmailTexts, sendLinkEmail } from './pages.js';
+import { accountLanguage } from '../i18n/describe.js';
+import { linkEmailTexts, sendLinkEmail } from './link-emails.js';
 
 export type InvitationResult = 'sent' | 'delivery_failed';
 

@@ -7,18 +7,18 @@
 // Sending never fails or delays the action that was audited: the record is written, the e-mail
 // is rendered and sent in the background, and a failure is logged. settle() waits for sends
 // in flight (shutdown, tests).
-import type { Clock } from '../../src/clock.js';
-import type { Links } from '../../src/links/links.js';
-import type { Logger } from '../../src/log.js';
-import type { Mailer } from '../../src/mail/mailer.js';
-import type { AccountsRepo } from '../../src/storage/postgres/accounts.js';
-import type { AuditEvent, AuditEventType, AuditLog } from '../../src/storage/postgres/audit.js';
-import type { FactorsRepo } from '../../src/storage/postgres/factors.js';
-import type { ShortLivedStore } from '../../src/storage/short-lived/store.js';
-import { renderEmail } from '../emails.js';
-import type { I18n, Translator } from '../i18n.js';
-import { formatDate } from '../format.js';
-import { accountLanguage, describeBrowser, describeTime } from './describe.js';
+import type { Clock } from '../clock.js';
+import type { Links } from '../links/links.js';
+import type { Logger } from '../log.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { AccountsRepo } from '../storage/postgres/accounts.js';
+import type { AuditEvent, AuditEventType, AuditLog } from '../storage/postgres/audit.js';
+import type { FactorsRepo } from '../storage/postgres/factors.js';
+import type { ShortLivedStore } from '../storage/short-lived/store.js';
+import { renderEmail } from '../mail/emails.js';
+import type { I18n, Translator } from '../i18n/i18n.js';
+import { formatDate } from '../i18n/format.js';
+import { accountLanguage, describeBrowser, describeTime } from '../i18n/describe.js';
 
 /** The events that send a security e-mail (marked * in src/storage/postgres/audit.ts, plus the older factor events). */
 export const notifiedEvents: ReadonlySet<AuditEventType> = new Set<AuditEventType>([

@@ -3,22 +3,25 @@
 import Koa, { type Middleware } from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
-import { assets } from './http/assets.js';
-import { healthRoutes } from './http/health.js';
-import { requireHttps } from './http/require-https.js';
-import { securityHeaders } from './http/security-headers.js';
-import { sessionHint } from './oidc/session-end.js';
-import type { Services } from './services.js';
-import { adminPrefix, createAdminApi } from './admin/router.js';
-import { createDemoRouter, type DemoAccount } from './demo/relying-party.js';
-import { notFoundPage, renderErrors } from '../interactions/errors.js';
-import { createAdminConsole } from '../interactions/admin/router.js';
-import { createProfileRouter } from '../interactions/profile/router.js';
-import { createInteractionRouter } from '../interactions/router.js';
-import { createOutboxRouter } from '../interactions/outbox.js';
-import { homePage } from '../interactions/home.js';
-import { localiseFormPostPage } from '../interactions/provider-form-post.js';
-import { createRecoveryRouter } from '../interactions/recovery/router.js';
+import { assets } from '../src/http/assets.js';
+import { healthRoutes } from '../src/http/health.js';
+import { requireHttps } from '../src/http/require-https.js';
+import { securityHeaders } from '../src/http/security-headers.js';
+import { sessionHint } from '../src/oidc/session-end.js';
+import type { Services } from '../src/services.js';
+import type { InteractionDeps } from './context.js';
+import { createViews } from './views.js';
+import { adminPrefix, createAdminApi } from '../src/admin/router.js';
+import { createDemoRouter } from './demo/relying-party.js';
+import type { DemoAccount } from '../src/demo/seed.js';
+import { notFoundPage, renderErrors } from './errors.js';
+import { createAdminConsole } from './admin/router.js';
+import { createProfileRouter } from './profile/router.js';
+import { createInteractionRouter } from './router.js';
+import { createOutboxRouter } from './outbox.js';
+import { homePage } from './home.js';
+import { localiseFormPostPage } from './provider-form-post.js';
+import { createRecoveryRouter } from './recovery/router.js';
 
 export interface AppOptions {
   isShuttingDown?: () => boolean;
@@ -62,21 +65,24 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(sessionHint({ secureCookies: config.secureCookies, maxSeconds: config.session.maxSeconds }));
   app.use(requireHttps({ enabled: config.secureCookies, trustProxy: config.trustProxy, log }));
   app.use(assets());
-  app.use(renderErrors(services));
-  app.use(under('/interaction/', createInteractionRouter({ ...services, provider: services.providers.current }).routes()));
-  app.use(under(adminPrefix, createAdminApi({ ...services, provider: services.providers.current })));
-  app.use(under('/admin', createAdminConsole({ ...services, provider: services.providers.current }).routes())); // after the API: /admin/v1 never gets here
-  app.use(under('/account', createProfileRouter({ ...services, provider: services.providers.current }).routes()));
-  app.use(under('/recovery/', createRecoveryRouter({ ...services, provider: services.providers.current }).routes()));
+  // what every page needs: the services, the provider in service now, the templates
+  const deps: InteractionDeps = { ...services, provider: services.providers.current, views: createViews() };
+
+  app.use(renderErrors(deps));
+  app.use(under('/interaction/', createInteractionRouter(deps).routes()));
+  app.use(under(adminPrefix, createAdminApi(deps)));
+  app.use(under('/admin', createAdminConsole(deps).routes())); // after the API: /admin/v1 never gets here
+  app.use(under('/account', createProfileRouter(deps).routes()));
+  app.use(under('/recovery/', createRecoveryRouter(deps).routes()));
   if (config.outbox && services.outbox) {
-    app.use(under('/dev/outbox', createOutboxRouter({ ...services, outbox: services.outbox }).routes()));
+    app.use(under('/dev/outbox', createOutboxRouter({ ...deps, outbox: services.outbox }).routes()));
   }
   if (options.demo) {
-    app.use(under('/demo', createDemoRouter({ ...services, account: options.demo }).routes()));
+    app.use(under('/demo', createDemoRouter({ ...deps, account: options.demo }).routes()));
   }
-  app.use(homePage({ ...services, demo: Boolean(options.demo) }));
-  app.use(localiseFormPostPage(services));
+  app.use(homePage({ ...deps, demo: Boolean(options.demo) }));
+  app.use(localiseFormPostPage(deps));
   app.use(currentProvider(services.providers.current));
-  app.use(notFoundPage(services));
+  app.use(notFoundPage(deps));
   return app;
 }

@@ -7,7 +7,8 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { AppError } from '../../src/errors.js';
-import { createMailer, type MailMessage } from '../../src/mail/mailer.js';
+import { createMailer } from '../../src/mail/create-mailer.js';
+import type { MailMessage } from '../../src/mail/mailer.js';
 import { createOutbox } from '../../src/outbox/outbox.js';
 import { capturedLogger } from './log-capture.js';
 

@@ -1,7 +1,7 @@
 // How our e-mails and pages name a moment, a browser and an address: in the reader's language,
 // in UTC (we do not know the reader's time zone), and the browser by family only.
 import Bowser from 'bowser';
-import { languages, type Language, type Translator } from '../i18n.js';
+import { languages, type Language, type Translator } from './i18n.js';
 
 /** "Firefox on Windows"; undefined when the User-Agent says nothing we recognise. */
 export function describeBrowser(tr: Translator, userAgent: string | undefined): string | undefined {

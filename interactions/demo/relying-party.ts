@@ -3,18 +3,13 @@
 // It uses openid-client exactly as an external application would, over HTTP to the issuer.
 import Router from '@koa/router';
 import * as oidc from 'openid-client';
-import type { Config } from '../config/index.js';
-import type { Logger } from '../log.js';
-import type { ClientsRepo } from '../storage/postgres/clients.js';
-import type { I18n } from '../../interactions/i18n.js';
-import { renderPage, translatorFor } from '../../interactions/render.js';
-import type { Views } from '../../interactions/views.js';
-
-export interface DemoAccount {
-  email: string;
-  password: string;
-  clientId: string;
-}
+import type { Config } from '../../src/config/index.js';
+import type { Logger } from '../../src/log.js';
+import type { ClientsRepo } from '../../src/storage/postgres/clients.js';
+import type { I18n } from '../../src/i18n/i18n.js';
+import type { DemoAccount } from '../../src/demo/seed.js';
+import { renderPage, translatorFor } from '../render.js';
+import type { Views } from '../views.js';
 
 interface DemoDeps {
   config: Config;
