@@ -8,59 +8,21 @@ import { requireRole } from '../../src/admin/auth.js';
 import { createOrganisation, updateOrganisation, visibleOrganisation } from '../../src/admin/operations/organisations.js';
 import { organisationChange, organisationInput } from '../../src/admin/organisation-schemas.js';
 import { page, pageRequest } from '../../src/admin/pagination.js';
-import { factorKinds, rememberIpRules, twoFactorModes, type Organisation } from '../../src/storage/postgres/organisations.js';
+import type { Organisation } from '../../src/storage/postgres/organisations.js';
 import { formatDate } from '../../src/i18n/format.js';
 import { durationText } from '../signin/session-ended.js';
-import { field, fields, formError, formErrors, formOf, redirectDone, renderConsole, type ConsoleRequest, type ConsoleRoutes } from './page.js';
+import { formValuesFromForm, formValuesOf, policyControls, policyInputFromForm, type PolicyFormValues } from './policy-form.js';
+import { field, formError, formErrors, formOf, redirectDone, renderConsole, type ConsoleRequest, type ConsoleRoutes } from './page.js';
 
 const param = (c: ConsoleRequest) => String(c.ctx.params['organisationId'] ?? '');
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** The policy form's values as the API's input; a malformed number stays a string so zod names it. */
+/** The form as the API's input: the name and the policy. */
 function changeFromForm(c: ConsoleRequest) {
   const form = formOf(c.ctx);
-  const number = (name: string, scale = 1) => {
-    const raw = field(form, name).trim();
-    return /^\d+(\.\d+)?$/.test(raw) ? Math.round(Number(raw) * scale) : raw;
-  };
-  const mandatory = field(form, 'mandatory_from').trim();
-  return {
-    name: field(form, 'name'),
-    policy: {
-      mode: field(form, 'mode'),
-      allowed_methods: fields(form, 'allowed_methods'),
-      one_code_method: field(form, 'one_code_method') === 'on',
-      mandatory_from: mandatory === '' ? null : /^\d{4}-\d{2}-\d{2}$/.test(mandatory) ? `${mandatory}T00:00:00Z` : mandatory,
-      remember_device_days: number('remember_device_days'),
-      remember_ip_rule: field(form, 'remember_ip_rule'),
-      reset_cooloff_seconds: number('reset_cooloff_hours', 3600),
-      logout_after_activation: field(form, 'logout_after_activation') === 'on',
-      // empty: the server's setting
-      max_wrong_codes: field(form, 'max_wrong_codes').trim() === '' ? null : number('max_wrong_codes'),
-      code_ttl_seconds: field(form, 'code_ttl_seconds').trim() === '' ? null : number('code_ttl_seconds'),
-      // asked in minutes, kept in seconds
-      session_idle_seconds: field(form, 'session_idle_minutes').trim() === '' ? null : number('session_idle_minutes', 60),
-    },
-  };
+  return { name: field(form, 'name'), policy: policyInputFromForm(form) };
 }
 
-function valuesOf(o: Organisation) {
-  const p = o.policy;
-  return {
-    name: o.name,
-    mode: p.mode,
-    allowed_methods: p.allowedMethods as string[],
-    one_code_method: p.oneCodeMethod,
-    mandatory_from: p.mandatoryFrom ? day(p.mandatoryFrom) : '',
-    remember_device_days: String(p.rememberDeviceDays),
-    remember_ip_rule: p.rememberIpRule,
-    reset_cooloff_hours: String(p.resetCooloffSeconds / 3600),
-    logout_after_activation: p.logoutAfterActivation,
-    max_wrong_codes: p.maxWrongCodes === null ? '' : String(p.maxWrongCodes),
-    code_ttl_seconds: p.codeTtlSeconds === null ? '' : String(p.codeTtlSeconds),
-    session_idle_minutes: p.sessionIdleSeconds === null ? '' : String(Math.round((p.sessionIdleSeconds / 60) * 100) / 100),
-  };
-}
+const valuesOf = (o: Organisation): PolicyFormValues => ({ name: o.name, ...formValuesOf(o.policy) });
 
 /** Who has a second factor (enabled accounts only): the progress toward the mandatory-from date. */
 async function enrolment(c: ConsoleRequest, o: Organisation) {
@@ -97,17 +59,14 @@ async function showOrganisation(c: ConsoleRequest, o: Organisation, values = val
     {
       organisation: { id: o.id, slug: o.slug, name: o.name },
       values,
+      controls: policyControls(c.tr, values, {
+        SIGNIN_MAX_WRONG_CODES: String(c.deps.config.secondFactor.maxWrongCodes),
+        CODE_TTL_SECONDS: String(c.deps.config.secondFactor.codeTtlSeconds),
+        SESSION_IDLE_SECONDS: durationText(c.tr, c.deps.config.session.idleSeconds),
+        max: durationText(c.tr, c.deps.config.session.maxSeconds),
+      }),
       policyErrors: errors,
-      modes: twoFactorModes,
-      kinds: factorKinds,
-      ipRules: rememberIpRules,
       enrolment: await enrolment(c, o),
-      serverDefaults: {
-        maxWrongCodes: c.deps.config.secondFactor.maxWrongCodes,
-        codeTtlSeconds: c.deps.config.secondFactor.codeTtlSeconds,
-        sessionIdle: durationText(c.tr, c.deps.config.session.idleSeconds),
-        sessionMax: durationText(c.tr, c.deps.config.session.maxSeconds),
-      },
     },
     status,
   );
@@ -159,21 +118,8 @@ export function organisationRoutes(routes: ConsoleRoutes): void {
       redirectDone(c.ctx, `/admin/organisations/${org.id}`, 'policy_saved');
     } catch (caught) {
       const err = formError(caught);
-      const p = typed.policy;
-      const values = {
-        name: typed.name,
-        mode: p.mode,
-        allowed_methods: p.allowed_methods,
-        one_code_method: p.one_code_method,
-        mandatory_from: field(formOf(c.ctx), 'mandatory_from'),
-        remember_device_days: field(formOf(c.ctx), 'remember_device_days'),
-        remember_ip_rule: p.remember_ip_rule,
-        reset_cooloff_hours: field(formOf(c.ctx), 'reset_cooloff_hours'),
-        logout_after_activation: p.logout_after_activation,
-        max_wrong_codes: field(formOf(c.ctx), 'max_wrong_codes'),
-        code_ttl_seconds: field(formOf(c.ctx), 'code_ttl_seconds'),
-      };
-      await showOrganisation(c, org, values as ReturnType<typeof valuesOf>, formErrors(c.tr, err), 400);
+      const values = { name: typed.name, ...formValuesFromForm(formOf(c.ctx)) };
+      await showOrganisation(c, org, values, formErrors(c.tr, err), 400);
     }
   });
 }

@@ -5,7 +5,7 @@
 import { factorKinds, factorOf, isDelivered, type FactorKind } from '../../src/factors/registry.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
-import { defaultPolicy, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import { defaultPolicy, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/organisations/policy.js';
 import type { InteractionDeps } from '../context.js';
 
 export type AuditContext = { ip: string; userAgent: string };

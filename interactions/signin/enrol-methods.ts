@@ -8,7 +8,7 @@ import type Router from '@koa/router';
 import { factorOf } from '../../src/factors/registry.js';
 import { jsonForScriptElement } from '../../src/factors/webauthn/webauthn-page-json.js';
 import { maskEmail, maskPhone } from '../../src/mail/mask.js';
-import type { PolicyFactorKind } from '../../src/storage/postgres/organisations.js';
+import type { PolicyFactorKind } from '../../src/organisations/policy.js';
 import { clientName } from '../client-name.js';
 import type { InteractionDeps } from '../context.js';
 import { checkCode, parseDestination, sendCode } from '../enrol/code-factor.js';

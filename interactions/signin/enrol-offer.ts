@@ -1,6 +1,6 @@
 // What enrolment inside a sign-in may offer: the kinds the organisation allows and this
 // installation can deliver (enrol/policy.ts), the one being set up, and why it is needed.
-import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/organisations/policy.js';
 import type { Translator } from '../../src/i18n/i18n.js';
 import { clientName } from '../client-name.js';
 import type { InteractionDeps } from '../context.js';

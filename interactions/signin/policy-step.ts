@@ -10,7 +10,7 @@
 //                   administrator exempted the account (enrol/policy.ts applyExemption): then as
 //                   optional. Asked here only, for a user without a usable factor.
 import type { Account } from '../../src/storage/postgres/accounts.js';
-import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import { twoFactorEnforced, type PolicyFactorKind, type TwoFactorPolicy } from '../../src/organisations/policy.js';
 import type { ShortLivedStore } from '../../src/storage/short-lived/store.js';
 import type { InteractionDeps } from '../context.js';
 import { applyExemption } from '../enrol/policy.js';

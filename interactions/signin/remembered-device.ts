@@ -7,7 +7,7 @@
 import type { Context } from 'koa';
 import { acr } from '../../src/oidc/authentication.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
-import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import type { TwoFactorPolicy } from '../../src/organisations/policy.js';
 import type { InteractionDeps } from '../context.js';
 import { formatDayMonth } from '../../src/i18n/format.js';
 import type { Translator } from '../../src/i18n/i18n.js';

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { MethodKind } from '../../src/factors/registry.js';
 import type { Account } from '../../src/storage/postgres/accounts.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
-import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import type { TwoFactorPolicy } from '../../src/organisations/policy.js';
 import type { InteractionDetails } from '../load.js';
 import type { SignInState } from './state.js';
 

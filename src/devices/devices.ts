@@ -10,7 +10,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../storage/postgres/db.js';
 import type { AuditLog } from '../storage/postgres/audit.js';
-import type { RememberIpRule } from '../storage/postgres/organisations.js';
+import type { RememberIpRule } from '../organisations/policy.js';
 import { createRememberedDevicesRepo, type RememberedDevice } from '../storage/postgres/remembered-devices.js';
 import { normaliseIp, sameNetwork } from './ip-rule.js';
 import { deviceFamily, sameFamily } from './user-agent.js';

@@ -2,7 +2,7 @@
 // rule: the exact address, the same network (IPv4 /24, IPv6 /64), or not checked at all.
 // IPv4-mapped IPv6 addresses (::ffff:192.0.2.1) count as the IPv4 address they carry.
 import ipaddr from 'ipaddr.js';
-import type { RememberIpRule } from '../storage/postgres/organisations.js';
+import type { RememberIpRule } from '../organisations/policy.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 

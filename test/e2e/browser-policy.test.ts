@@ -2,7 +2,7 @@
 // invitation with "Later", enrolment forced from the date (an e-mail code, read from a real
 // SMTP server), allowed methods, sign-out after the first method, and 2FA turned off.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import type { TwoFactorPolicy } from '../../src/organisations/policy.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startCallbackServer, submitPasswordForm, useBrowser } from '../support/browser.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import { manualClock } from '../../src/clock.js';
 import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
-import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import type { TwoFactorPolicy } from '../../src/organisations/policy.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/fixtures.js';
 import { startSmsProvider, type SmsProvider } from '../support/sms-provider.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminApi, clientCredentialsToken, createAdminMachineClient } from '../admin/admin-client.js';
 import { manualClock } from '../../src/clock.js';
 import { totpSecretContext } from '../../src/factors/totp/totp-secret.js';
-import type { TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import type { TwoFactorPolicy } from '../../src/organisations/policy.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createClient, createUser, type TestClient } from '../support/fixtures.js';
 import { authorizationRequest, discover, exchange, type oidc, signIn, submitPassword } from '../support/relying-party.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n, languages } from '../../src/i18n/i18n.js';
 import { factorKinds, factorOf, isDelivered, registry } from '../../src/factors/registry.js';
-import { factorKinds as policyKinds } from '../../src/storage/postgres/organisations.js';
+import { policyFactorKinds as policyKinds } from '../../src/organisations/policy.js';
 
 describe('factor registry', () => {
   it('has one entry per kind, and the stored kinds are the ones an organisation can allow', () => {

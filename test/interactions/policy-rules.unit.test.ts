@@ -6,10 +6,10 @@ import { createI18n, type Translator } from '../../src/i18n/i18n.js';
 import { offeredKinds, replacedCodeFactors, usableFactors } from '../../interactions/enrol/policy.js';
 import { browserFamily, describeForOwner } from '../../interactions/describe-event.js';
 import { policyDate } from '../../interactions/signin/policy.js';
-import { parseAllowed, parseMandatoryFrom } from '../../src/cli/orgs-policy.js';
+import { parseMandatoryFrom, policyChange } from '../../src/cli/orgs-policy.js';
 import type { Config } from '../../src/config/index.js';
 import type { FactorRecord } from '../../src/storage/postgres/factors.js';
-import { defaultPolicy, type TwoFactorPolicy } from '../../src/storage/postgres/organisations.js';
+import { defaultPolicy, type TwoFactorPolicy } from '../../src/organisations/policy.js';
 
 let tr: Translator;
 beforeAll(async () => {
@@ -52,8 +52,10 @@ describe('policy rules', () => {
     expect(parseMandatoryFrom('none')).toBeNull();
     expect(() => parseMandatoryFrom('2027-13-01')).toThrow(/YYYY-MM-DD/);
     expect(() => parseMandatoryFrom('1 July 2027')).toThrow(/YYYY-MM-DD/);
-    expect(parseAllowed('totp, webauthn,totp')).toEqual(['totp', 'webauthn']);
-    expect(() => parseAllowed('totp,fax')).toThrow(/one of totp, email, sms, webauthn/);
+    const allowed = (value: string) => policyChange({ values: { allowed: value }, positionals: [] });
+    expect(allowed('totp, webauthn,totp')).toEqual({ allowedMethods: ['totp', 'webauthn'] });
+    expect(() => allowed('totp,fax')).toThrow(/one of totp, email, sms, webauthn/);
+    expect(() => allowed(' , ')).toThrow(/needs at least one of/);
   });
 
   it('says what happened in plain words, and which browser', () => {

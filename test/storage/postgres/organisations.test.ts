@@ -1,7 +1,8 @@
 // Organisations against the run's real Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/storage/postgres/db.js';
-import { createOrganisationsRepo, defaultPolicy, twoFactorEnforced, type OrganisationsRepo } from '../../../src/storage/postgres/organisations.js';
+import { createOrganisationsRepo, type OrganisationsRepo } from '../../../src/storage/postgres/organisations.js';
+import { defaultPolicy, twoFactorEnforced } from '../../../src/organisations/policy.js';
 import { sharedDb, uniqueSuffix } from '../../support/storage-postgres.js';
 
 let db: Db;
