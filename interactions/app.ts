@@ -5,6 +5,7 @@ import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import { assets } from '../src/http/assets.js';
 import { healthRoutes } from '../src/http/health.js';
+import { metricsRoute } from '../src/http/metrics-route.js';
 import { requireHttps } from '../src/http/require-https.js';
 import { securityHeaders } from '../src/http/security-headers.js';
 import { sessionHint } from '../src/oidc/session-end.js';
@@ -62,6 +63,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
 
   app.use(securityHeaders({ hsts: config.secureCookies }));
   app.use(healthRoutes(probes, options.isShuttingDown ?? (() => false)));
+  app.use(metricsRoute(services.metrics, config.metricsToken));
   app.use(sessionHint({ secureCookies: config.secureCookies, maxSeconds: config.session.maxSeconds }));
   app.use(requireHttps({ enabled: config.secureCookies, trustProxy: config.trustProxy, log }));
   app.use(assets());

@@ -47,6 +47,10 @@ import { createSmsSender } from './sms/create-sms-sender.js';
 import type { SmsSender } from './sms/sms-sender.js';
 import { createI18n, type I18n } from './i18n/i18n.js';
 import type { ProviderPages } from './oidc/pages.js';
+import { withAuditMetrics } from './metrics/audit-metrics.js';
+import { withMailMetrics, withSmsMetrics } from './metrics/delivery-metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { withDbMetrics } from './metrics/storage-metrics.js';
 import { createRecoveryServices, type RecoveryServices } from './recovery/services.js';
 
 export { openPostgres, type Storage } from './storage/postgres/open.js';
@@ -96,15 +100,19 @@ export interface Services extends RecoveryServices {
   outbox: Outbox | undefined;
   /** remembered devices: the skip decision, the profile's list, forgetAll(accountId, reason) */
   devices: Devices;
+  /** Prometheus metrics of this process (src/metrics/), served at /metrics with METRICS_TOKEN */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
-export async function openShortLivedStore(config: Config, log: Logger, clock: Clock): Promise<{ store: ShortLivedStore; redis?: Redis }> {
+/** `onError` hears of every error the Redis client reports (the metrics count them). */
+export async function openShortLivedStore(config: Config, log: Logger, clock: Clock, onError?: () => void): Promise<{ store: ShortLivedStore; redis?: Redis }> {
   if (config.redis.mode === 'external') {
     const redis = await connectRedis(config.redis.url);
     // ioredis reconnects by itself; say so in our log (at most every 10 s), not on stderr
     let lastWarned = 0;
     redis.on('error', (err: Error) => {
+      onError?.();
       if (Date.now() - lastWarned < 10_000) return;
       lastWarned = Date.now();
       log.warn({ err: err.message }, 'Redis connection error; reconnecting');
@@ -124,12 +132,14 @@ export interface ServicesOptions {
 
 export async function createServices(config: Config, log: Logger, options: ServicesOptions): Promise<Services> {
   const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
   const storage = await openPostgres(config, log);
-  const { store, redis } = await openShortLivedStore(config, log, clock).catch(async (err: unknown) => {
+  const { store, redis } = await openShortLivedStore(config, log, clock, () => metrics.storageErrors.inc({ store: 'redis' })).catch(async (err: unknown) => {
     await storage.close();
     throw err;
   });
-  const { db } = storage;
+  // every query counted when the database cannot be reached (/metrics)
+  const db = withDbMetrics(storage.db, metrics);
   const box = createSecretBox(config.encryptionKey);
   // clients are read through an in-process cache that every change invalidates (client-cache.ts)
   let clientCache: ClientCache | undefined;
@@ -186,8 +196,9 @@ export async function createServices(config: Config, log: Logger, options: Servi
   });
 
   const outbox = config.outbox ? createOutbox({ clock }) : undefined;
-  const mailer = createMailer({ config, log, outbox });
-  const sms = createSmsSender({ config, log, outbox });
+  const mailer = withMailMetrics(createMailer({ config, log, outbox }), metrics);
+  const smsSender = createSmsSender({ config, log, outbox });
+  const sms = smsSender && withSmsMetrics(smsSender, metrics);
   if (outbox) {
     log.warn({ outbox: true }, 'development outbox is on: e-mail and SMS are not sent but shown at /dev/outbox, to anyone who can open it; set SMTP_URL to send them');
   } else if (!config.mail.smtpUrl) {
@@ -210,7 +221,8 @@ export async function createServices(config: Config, log: Logger, options: Servi
     roles: repos.roles,
     accountAdmin: repos.accountAdmin,
     twoFactorExemptions: repos.twoFactorExemptions,
-    audit: recovery.securityEmails.wrap(audit),
+    audit: withAuditMetrics(recovery.securityEmails.wrap(audit), metrics),
+    metrics,
     ...recovery,
     hasher,
     csrf: createCsrf({ keys: config.cookieKeys, secure: config.secureCookies, issuer: config.issuer }),

@@ -186,6 +186,11 @@ export const envSchema = z
     OUTBOX: bool.optional(),
     TRUST_PROXY: bool.default(false),
     DEMO: bool.optional(),
+    METRICS_TOKEN: z
+      .string()
+      .min(32, 'must be at least 32 characters (openssl rand -base64 32)')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -242,6 +247,8 @@ export interface Config {
    * instead of being sent. Anyone who can reach that page reads every code in it.
    */
   outbox: boolean;
+  /** the bearer token /metrics asks for; unset: /metrics is not served */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -317,13 +324,14 @@ export function parseConfig(source: Record<string, string | undefined>): ParsedC
     // Without an SMTP server, mail has nowhere to go but the outbox. With an https issuer that is
     // a real deployment, where the outbox would publish every code: there it must be asked for.
     outbox: e.OUTBOX ?? (!e.SMTP_URL && !issuer.startsWith('https:')),
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 
 /** connections to the embedded PGlite; PG_POOL_MAX applies to an external server only */
 export const embeddedPoolMax = 1;
 
-const secretNames = new Set(['ENCRYPTION_KEY', 'COOKIE_KEYS', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SMS_HTTP_URL', 'SMS_HTTP_AUTHORIZATION']);
+const secretNames = new Set(['ENCRYPTION_KEY', 'COOKIE_KEYS', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SMS_HTTP_URL', 'SMS_HTTP_AUTHORIZATION', 'METRICS_TOKEN']);
 
 /** A value echoed in an error may be a URL with a password in it (ISSUER=https://u:p@…). */
 function withoutCredentials(value: string): string {
