@@ -20,6 +20,7 @@ import { ensureSigningKeys, loadPublishedKeys } from './keys/signing-keys.js';
 import type { Logger } from './log.js';
 import { createAccountSessions, type AccountSessions } from './oidc/account-sessions.js';
 import { createAdapterClass } from './oidc/adapter.js';
+import { createBackchannelLogout } from './oidc/backchannel-logout.js';
 import { withSessionEndMarkers } from './oidc/session-end.js';
 import { createSessionIdleLimits, withSessionIdleLimits, type SessionIdleLimits } from './oidc/session-idle.js';
 import { createClientCache, type ClientCache } from './oidc/client-cache.js';
@@ -205,6 +206,9 @@ export async function createServices(config: Config, log: Logger, options: Servi
     log.warn({ outbox: false }, 'SMTP_URL is not set: e-mail codes cannot be sent (set OUTBOX=true to keep them in the development outbox)');
   }
 
+  // apps that registered a backchannel_logout_uri hear of the sessions we end (backchannel-logout.ts)
+  const backchannel = createBackchannelLogout({ provider: providers.current, log });
+
   // security e-mails are sent for the audit events that call for one (interactions/recovery)
   const recovery = createRecoveryServices({ config, db, store, clock, mailer, i18n, log, accounts, factors });
 
@@ -228,7 +232,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
     csrf: createCsrf({ keys: config.cookieKeys, secure: config.secureCookies, issuer: config.issuer }),
     i18n,
     providers,
-    accountSessions: createAccountSessions(store),
+    accountSessions: createAccountSessions(store, (accountId, apps, why) => backchannel.notify(accountId, apps, why)),
     sessionIdle,
     factors,
     recoveryCodes: repos.recoveryCodes,
@@ -252,6 +256,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
     devices: createDevices({ db, audit, clock, key: config.encryptionKey, secureCookies: config.secureCookies }),
     async close() {
       providers.stop();
+      await backchannel.settle();
       await recovery.securityEmails.settle();
       await mailer.close();
       await clientChanges?.close();

@@ -27,6 +27,7 @@ export function clientView(r: ClientRecord) {
     client_name: typeof m['client_name'] === 'string' ? m['client_name'] : '',
     redirect_uris: strings(m['redirect_uris']),
     post_logout_redirect_uris: strings(m['post_logout_redirect_uris']),
+    backchannel_logout_uri: typeof m['backchannel_logout_uri'] === 'string' ? m['backchannel_logout_uri'] : null,
     grant_types: strings(m['grant_types']),
     token_endpoint_auth_method: String(m['token_endpoint_auth_method'] ?? 'client_secret_basic'),
     first_party: r.firstParty,
@@ -63,5 +64,7 @@ export function draftFromInput(input: Omit<ClientInput, 'client_id'>) {
     apiNames,
   );
   const metadata: Record<string, unknown> = { ...draft.metadata, token_endpoint_auth_method: input.token_endpoint_auth_method };
+  // logout tokens always carry the session id, so an app can end just the session that ended
+  if (input.backchannel_logout_uri) Object.assign(metadata, { backchannel_logout_uri: input.backchannel_logout_uri, backchannel_logout_session_required: true });
   return { metadata, firstParty: draft.firstParty, confidential: !isPublic };
 }

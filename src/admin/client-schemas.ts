@@ -15,6 +15,13 @@ export const clientInput = z
     client_name: z.string().trim().min(1).max(200).meta({ description: 'shown on the consent page and in lists' }),
     redirect_uris: z.array(uri).max(50).default([]).meta({ description: 'exact match; https, or http on 127.0.0.1, [::1] or localhost only; no fragment' }),
     post_logout_redirect_uris: z.array(uri).max(50).default([]),
+    backchannel_logout_uri: z
+      .url({ protocol: /^https?$/, normalize: false })
+      .max(2000)
+      .refine((u) => !u.includes('#'), 'must not have a # fragment')
+      .nullable()
+      .optional()
+      .meta({ description: 'OpenID Connect Back-Channel Logout: a signed logout token (with sid) is POSTed here when a session of this app ends; null removes it' }),
     grant_types: z.array(z.enum(grantTypes)).min(1).optional().meta({ description: 'default: authorization_code and refresh_token' }),
     token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic').meta({ description: 'none: a public client (PKCE only, no secret)' }),
     first_party: z.boolean().default(true).meta({ description: 'first-party apps skip the consent page' }),
@@ -25,14 +32,23 @@ export const clientInput = z
 
 export type ClientInput = z.infer<typeof clientInput>;
 
-/** PATCH: any field but client_id; what is left out keeps its value. */
-export const clientChange = clientInput.omit({ client_id: true }).partial().strict();
+/**
+ * PATCH: any field but client_id; what is left out keeps its value. Built without the defaults
+ * of clientInput: zod's partial() would still fill them in, and a PATCH of the name would then
+ * reset redirect_uris, first_party, require_mfa and admin_api to their defaults.
+ */
+const { client_id: _id, ...inputShape } = clientInput.shape;
+const withoutDefaults = Object.fromEntries(Object.entries(inputShape).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s])) as {
+  [K in keyof typeof inputShape]: (typeof inputShape)[K] extends z.ZodDefault<infer T> ? T : (typeof inputShape)[K];
+};
+export const clientChange = z.object(withoutDefaults).partial().strict();
 
 export const clientView = z.object({
   client_id: z.string(),
   client_name: z.string(),
   redirect_uris: z.array(z.string()),
   post_logout_redirect_uris: z.array(z.string()),
+  backchannel_logout_uri: z.string().nullable(),
   grant_types: z.array(z.string()),
   token_endpoint_auth_method: z.string(),
   first_party: z.boolean(),

@@ -3,6 +3,7 @@
 // indexes every session, grant and token by the account it belongs to (adapter.ts).
 import type { ShortLivedStore } from '../storage/short-lived/store.js';
 import { accountGrantsKey, accountSessionsKey, sessionRecordKey } from './adapter.js';
+import { appsOfSession, type SessionApp } from './backchannel-logout.js';
 
 export interface AccountSessions {
   /** Delete every session and grant of the account: its tokens (refresh tokens included) are refused from then on. */
@@ -13,21 +14,37 @@ export interface AccountSessions {
   count(accountId: string): Promise<number>;
 }
 
-export function createAccountSessions(store: ShortLivedStore): AccountSessions {
-  async function live(accountId: string): Promise<string[]> {
+/**
+ * `onEnded` hears of the apps each ended session had signed in (back-channel-logout.ts tells
+ * them), after the sessions are gone.
+ */
+export function createAccountSessions(store: ShortLivedStore, onEnded?: (accountId: string, apps: SessionApp[], why: string) => void): AccountSessions {
+  /** the account's live sessions: store key and the apps each signed in */
+  async function live(accountId: string): Promise<Array<{ key: string; apps: SessionApp[] }>> {
     const keys = await store.setMembers(accountSessionsKey(accountId));
-    const found = await Promise.all(keys.map(async (key) => ((await store.getRecord(key)) ? key : undefined)));
-    return found.filter((k): k is string => k !== undefined);
+    const found = await Promise.all(keys.map(async (key) => ({ key, record: await store.getRecord(key) })));
+    return found.flatMap(({ key, record }) => (record ? [{ key, apps: appsOfSession(record.value) }] : []));
   }
   return {
     async endEverywhere(accountId) {
+      const sessions = onEnded ? await live(accountId) : [];
       await store.deleteSetMembers(accountGrantsKey(accountId));
       await store.deleteSetMembers(accountSessionsKey(accountId));
+      onEnded?.(
+        accountId,
+        sessions.flatMap((s) => s.apps),
+        'signed_out_everywhere',
+      );
     },
     async endOthers(accountId, keepSessionId) {
       const keep = sessionRecordKey(keepSessionId);
-      const others = (await live(accountId)).filter((key) => key !== keep);
-      if (others.length) await store.del(...others);
+      const others = (await live(accountId)).filter((s) => s.key !== keep);
+      if (others.length) await store.del(...others.map((s) => s.key));
+      onEnded?.(
+        accountId,
+        others.flatMap((s) => s.apps),
+        'signed_out_other_sessions',
+      );
       return others.length;
     },
     async count(accountId) {

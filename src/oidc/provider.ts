@@ -21,6 +21,12 @@ import type { ProviderPages } from './pages.js';
 import { subscribeToProviderEvents } from './events.js';
 import type { SessionIdleLimits } from './session-idle.js';
 
+/** 127.0.0.0/8, [::1] or localhost. */
+export function isLoopbackUrl(url: URL | string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 export interface ProviderDeps {
   config: Config;
   Adapter: AdapterConstructor;
@@ -121,6 +127,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       revocation: { enabled: true },
       userinfo: { enabled: true },
       resourceIndicators: { enabled: false },
+      // a logout token to every app of the session that registered a backchannel_logout_uri, on
+      // RP-initiated logout; the sessions we end ourselves: backchannel-logout.ts
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: deps.pages.logoutSource,
@@ -162,6 +171,16 @@ export function createProvider(deps: ProviderDeps): Provider {
       Grant: (_ctx, grant) => grantTtl(grant, lifetimes),
       // the account's organisation may set its own idle limit; the adapter has learned it by now (session-idle.ts)
       Session: (_ctx, session) => sessionTtl({ loginTs: session.loginTs, now: nowSeconds(), idleSeconds: deps.sessionIdle.secondsFor(session.accountId), maxSeconds: config.session.maxSeconds }),
+    },
+
+    // oidc-provider refuses outgoing requests (back-channel logout tokens, a client's jwks_uri)
+    // to loopback and private addresses (SSRF). On an http issuer, which is development only,
+    // apps on this machine (the demo, a developer's app, the tests) may be reached on loopback.
+    fetch: (input: string | URL | Request, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : input;
+      if (config.secureCookies || !init || !isLoopbackUrl(url)) return globalThis.fetch(input, init);
+      const { dispatcher: _ssrfGuard, ...rest } = init as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(input, rest);
     },
 
     renderError: deps.pages.renderError,

@@ -92,6 +92,34 @@ describe('clients', () => {
     expect(event?.details).toMatchObject({ by: 'api' });
   });
 
+  it('registers, shows and removes a back-channel logout URI, and refuses one that is not http(s)', async () => {
+    const uri = 'https://rp.example.com/backchannel-logout';
+    const created = await api('POST', '/clients', {
+      body: { client_name: 'With logout', redirect_uris: ['https://rp.example.com/cb'], first_party: false, require_mfa: true, backchannel_logout_uri: uri },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json!['client_id'];
+    expect(created.json).toMatchObject({ backchannel_logout_uri: uri });
+    const stored = await app.services.clients.find(id);
+    expect(stored?.metadata).toMatchObject({ backchannel_logout_uri: uri, backchannel_logout_session_required: true });
+    // null removes it
+    // a PATCH of the name leaves every other field as it was (it used to reset them to the defaults)
+    expect((await api('PATCH', `/clients/${id}`, { body: { client_name: 'Renamed' } })).json).toMatchObject({
+      client_name: 'Renamed',
+      redirect_uris: ['https://rp.example.com/cb'],
+      first_party: false,
+      require_mfa: true,
+      backchannel_logout_uri: uri,
+    });
+    expect((await api('PATCH', `/clients/${id}`, { body: { backchannel_logout_uri: null } })).json).toMatchObject({ backchannel_logout_uri: null });
+    expect((await app.services.clients.find(id))?.metadata).not.toHaveProperty('backchannel_logout_uri');
+    for (const bad of ['ftp://rp.example.com/x', 'https://rp.example.com/x#frag', 'not a url']) {
+      const refused = await api('POST', '/clients', { body: { client_name: 'Bad', redirect_uris: ['https://rp.example.com/cb'], backchannel_logout_uri: bad } });
+      expect(refused.status, bad).toBe(400);
+      expect(refused.json).toMatchObject({ error: 'invalid_request' });
+    }
+  });
+
   it('updates a client on every request at once, rotates its secret (old one refused) and deletes it', async () => {
     const created = (await api('POST', '/clients', { body: { client_name: 'Rotating', grant_types: ['client_credentials'] } })).json!;
     const id = created['client_id'];
